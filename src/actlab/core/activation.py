@@ -1,0 +1,136 @@
+"""Bound activations: a spec plus validated parameter values, callable on arrays."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .numerics import as_input, finish, widen
+from .spec import ActivationSpec
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, float):
+        return repr(float(value))
+    return repr(value)
+
+
+class Activation:
+    """An activation function with fixed parameters: ``f(x)``, ``f.derivative(x)``, ``f.second_derivative(x)``.
+
+    Input is anything array-like; float16/32/64 keep their dtype, bool and int become float64, shape is
+    kept and the input is never modified.  The mathematics is documented in ``f.spec`` (``formula``,
+    ``derivative_formula``) and in the module of each activation.
+    """
+
+    def __init__(self, spec: ActivationSpec, **params: Any) -> None:
+        unknown = sorted(set(params) - set(spec.param_names))
+        if unknown:
+            valid = ", ".join(spec.param_names) or "none"
+            raise ValueError(f"{spec.name}: unknown parameter(s) {', '.join(map(repr, unknown))}; "
+                             f"valid parameters: {valid}")
+        values = {}
+        for p in spec.params:
+            values[p.name] = p.validate(params.get(p.name, p.default), owner=spec.name)
+        self.spec = spec
+        self.params = values
+        if spec.fn is None:
+            raise TypeError(f"{spec.name} has no kernel")
+        if spec.check_params is not None:
+            spec.check_params(values)
+
+    # ------------------------------------------------------------------ identity
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def is_vector(self) -> bool:
+        return self.spec.kind == "vector"
+
+    def to_config(self) -> dict[str, Any]:
+        """Serialisable description; ``actlab.get(f.to_config())`` rebuilds an equal activation."""
+        return {"name": self.spec.name, "params": dict(self.params)}
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={_format_value(v)}" for k, v in self.params.items())
+        return f"{self.spec.class_name}({inner})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Activation) and other.to_config() == self.to_config()
+
+    def __hash__(self) -> int:
+        return hash((self.spec.name, tuple(sorted(self.params.items()))))
+
+    # ------------------------------------------------------------------ evaluation
+    def _elementwise(self, kernel, x):
+        if self.is_vector:
+            raise TypeError(f"{self.name} is a vector activation: use f(x, axis=...) and f.vjp(x, g, axis=...)")
+        if kernel is None:
+            raise NotImplementedError(f"{self.name} does not define this derivative")
+        arr = as_input(x)
+        # kernels guard their arguments (tested with over/invalid/divide raising); underflow to a
+        # subnormal or 0 is the correct result, and the user's errstate must not turn it into an error
+        with np.errstate(all="ignore"):
+            out = kernel(widen(arr), **self.params)
+            return finish(np.broadcast_to(out, arr.shape) if np.ndim(out) < arr.ndim else out, arr.dtype)
+
+    def __call__(self, x, axis: int = -1, *, training: bool = False, rng=None):
+        """Apply the activation.  Vector activations act along ``axis``.
+
+        ``training``/``rng`` only matter for random activations (``rrelu``), which sample their slope
+        from the given ``numpy.random.Generator`` (or integer seed) in training mode.
+        """
+        if self.spec.random and training:
+            return self.spec.sample(self, x, rng)
+        if self.is_vector:
+            arr = as_input(x)
+            _check_axis(arr, axis, self.name)
+            with np.errstate(all="ignore"):
+                return finish(self.spec.fn(widen(arr), axis=axis, **self.params), arr.dtype)
+        return self._elementwise(self.spec.fn, x)
+
+    def derivative(self, x):
+        r"""First derivative :math:`f'(x)`, elementwise, from the input ``x``."""
+        return self._elementwise(self.spec.derivative, x)
+
+    def second_derivative(self, x):
+        r"""Second derivative :math:`f''(x)`, elementwise, from the input ``x``."""
+        return self._elementwise(self.spec.second_derivative, x)
+
+    def vjp(self, x, cotangent, axis: int = -1):
+        r"""Vector–Jacobian product :math:`g^\top J_f(x)` along ``axis`` (what backprop needs).
+
+        For elementwise activations this is ``g * f'(x)``.
+        """
+        arr = as_input(x)
+        g = as_input(cotangent)
+        if not self.is_vector:
+            dtype = np.result_type(arr.dtype, g.dtype)
+            with np.errstate(all="ignore"):
+                return finish(widen(g) * widen(self.derivative(arr)), dtype)
+        _check_axis(arr, axis, self.name)
+        expected = np.shape(self(arr, axis=axis))
+        if g.shape != expected:
+            raise ValueError(f"{self.name}.vjp: cotangent shape {g.shape} does not match output shape {expected}")
+        with np.errstate(all="ignore"):
+            out = self.spec.vjp(widen(arr), widen(g), axis=axis, **self.params)
+            return finish(out, np.result_type(arr.dtype, g.dtype))
+
+    def jacobian(self, x):
+        r"""Full Jacobian :math:`J_{ij} = \partial f_i / \partial x_j` of a 1-D input, shape (m, n)."""
+        arr = as_input(x)
+        if arr.ndim != 1:
+            raise ValueError(f"{self.name}.jacobian expects a 1-D vector, got shape {arr.shape}")
+        if not self.is_vector:
+            return np.diag(self.derivative(arr))
+        m = np.shape(self(arr))[0]
+        eye = np.eye(m, dtype=arr.dtype)
+        return np.stack([self.vjp(arr, eye[i]) for i in range(m)])
+
+
+def _check_axis(arr: np.ndarray, axis: int, name: str) -> None:
+    if arr.ndim == 0:
+        raise ValueError(f"{name} is a vector activation and needs at least 1-D input, got a scalar")
+    if not -arr.ndim <= axis < arr.ndim:
+        raise ValueError(f"{name}: axis {axis} is out of range for input with {arr.ndim} dimension(s)")
