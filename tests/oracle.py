@@ -161,3 +161,30 @@ def grid(dtype, kinks=(), seed: int = 0) -> np.ndarray:
         arr = arr.astype(dtype)
     arr = arr[np.isfinite(arr)].astype(np.float64)
     return np.unique(arr)
+
+
+def near_roots(evaluate, lo: float = -12.0, hi: float = 12.0, n: int = 24001) -> np.ndarray:
+    """Points within a few ULP and a few 1e-9..1e-4 of each sign change of ``evaluate`` on [lo, hi]:
+    where an expression cancels, its relative error is largest (e.g. gelu' near x = -0.7518)."""
+    x = np.linspace(lo, hi, n)
+    y = evaluate(x)
+    sign = np.sign(y)
+    idx = np.nonzero((sign[:-1] * sign[1:] < 0))[0]
+    pts = []
+    for i in idx[:20]:
+        a, b = x[i], x[i + 1]
+        ya = np.sign(evaluate(np.array([a]))[0])
+        for _ in range(60):
+            m = 0.5 * (a + b)
+            if m in (a, b):
+                break
+            if np.sign(evaluate(np.array([m]))[0]) == ya:
+                a = m
+            else:
+                b = m
+        r = a
+        for d in (1, 2, 5, 100, 10000):
+            pts += [r + d * np.spacing(r), r - d * np.spacing(r)]
+        for d in (1e-9, 1e-7, 1e-5, 1e-4, 1e-3):
+            pts += [r + d, r - d]
+    return np.asarray(pts, dtype=np.float64)

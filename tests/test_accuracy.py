@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from catalog_cases import ELEMENTWISE_CASES
-from oracle import DTYPES, grid, reference, ulp_error
+from oracle import DTYPES, grid, near_roots, reference, ulp_error
 
 import actlab
 
@@ -23,6 +23,11 @@ def test_matches_high_precision_reference(spec, params, order):
     evaluate = (f, f.derivative, f.second_derivative)[order]
     kinks = [k.x for k in f.spec.properties(params)["kinks"]]
     grids = {d: grid(d, kinks) for d in DTYPES}
+    roots = near_roots(lambda x: evaluate(x))
+    for d in DTYPES:   # the roots of this order, in each dtype's resolution
+        with np.errstate(over="ignore"):
+            extra = roots.astype(d).astype(np.float64)
+        grids[d] = np.unique(np.concatenate([grids[d], extra[np.isfinite(extra)]]))
     union = np.unique(np.concatenate(list(grids.values())))
     # kinks themselves follow the declared convention (tested elsewhere), not the one-sided reference
     union = union[~np.isin(union, np.asarray(kinks, dtype=np.float64))] if order and kinks else union
