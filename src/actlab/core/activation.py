@@ -111,6 +111,18 @@ class Activation:
         r"""Second derivative :math:`f''(x)`, elementwise, from the input ``x``."""
         return self._elementwise(self.spec.second_derivative, x)
 
+    def param_derivative(self, x) -> dict:
+        r"""Partial derivatives :math:`\partial f(x) / \partial \theta` for each learnable parameter
+        :math:`\theta` (PReLU's slope, Swish's beta, Snake's alpha), elementwise, in ``x``'s dtype."""
+        if not self.spec.learnable:
+            return {}
+        if self.spec.param_derivative is None:
+            raise NotImplementedError(f"{self.name} declares learnable parameters but no param_derivative")
+        arr = as_input(x)
+        with np.errstate(all="ignore"):
+            grads = self.spec.param_derivative(widen(arr), **self.params)
+            return {k: finish(np.broadcast_to(v, arr.shape), arr.dtype) for k, v in grads.items()}
+
     def vjp(self, x, cotangent, axis: int = -1):
         r"""Vector–Jacobian product :math:`g^\top J_f(x)` along ``axis`` (what backprop needs).
 

@@ -141,6 +141,7 @@ class ActivationSpec:
     limits: Any = (-math.inf, math.inf)          # (f(-inf), f(+inf))
     kinks: Any = ()                              # tuple[Kink, ...]
     init: Any = Init("glorot", 1.0)
+    param_derivative: Callable | None = None     # (x, **p) -> {name: df/dparam} for learnable params
     random: bool = False                         # samples in training mode (rrelu)
     sample: Callable | None = None               # (activation, x, rng) -> output, for random specs
     check_params: Callable | None = None         # cross-parameter checks, raise ValueError
