@@ -147,3 +147,16 @@ def test_hardtanh_clips_tanh_range():
     assert h(0.0) == t(0.0) == 0 and h.derivative(0.0) == t.derivative(0.0) == 1
     np.testing.assert_array_equal(np.sign(h(x)), np.sign(t(x)))
     assert np.all(np.abs(t(x)) <= np.abs(h(x)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(min_value=-10, max_value=10, allow_nan=False), FINITE_FLOATS)
+def test_prelu_weight_gradient_is_min_x_zero(a, x):
+    """d prelu / d weight = min(x, 0), and matches a central difference in the weight."""
+    f = actlab.get("prelu", weight=a)
+    g = f.param_derivative(np.float64(x))["weight"]
+    assert g == min(x, 0.0)
+    if abs(x) < 1e100:
+        h = 1e-3
+        fd = (actlab.get("prelu", weight=a + h)(x) - actlab.get("prelu", weight=a - h)(x)) / (2 * h)
+        assert abs(fd - g) <= 1e-9 * max(1.0, abs(g))

@@ -19,6 +19,8 @@ Kink at 0: ``prelu'(0) = weight`` (PyTorch's convention: the left branch include
 Reference: He, Zhang, Ren & Sun, Delving deep into rectifiers: surpassing human-level performance on
 ImageNet classification, ICCV 2015.
 """
+import numpy as np
+
 from ..registry import register
 from ..spec import ActivationSpec, Param
 from ._piecewise_linear import leaky, leaky_derivative, leaky_metadata, mp_leaky, pick, zero
@@ -39,10 +41,16 @@ def prelu_second_derivative(x, weight=0.25):
     return zero(x)
 
 
+def prelu_weight_derivative(x, weight=0.25):
+    r""":math:`\partial\,\mathrm{prelu}/\partial w = \min(x, 0)` (exact; NaN stays NaN)."""
+    return {"weight": np.minimum(x, 0.0)}
+
+
 register(ActivationSpec(
     name="prelu", class_name="PReLU", aliases=("parametric_relu",),
     params=(Param("weight", 0.25, "learned slope w of the negative part (initial value)", learnable=True),),
     fn=prelu, derivative=prelu_derivative, second_derivative=prelu_second_derivative,
+    param_derivative=prelu_weight_derivative,
     formula=r"\mathrm{prelu}(x) = \begin{cases} x & x > 0\\ w\,x & x \le 0\end{cases}",
     derivative_formula=r"\mathrm{prelu}'(x) = \begin{cases} 1 & x > 0\\ w & x \le 0\end{cases}, \quad "
                        r"\frac{\partial\,\mathrm{prelu}}{\partial w} = \min(x, 0)",
