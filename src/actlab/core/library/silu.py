@@ -1,0 +1,201 @@
+r"""SiLU / Swish: the sigmoid-weighted linear unit, with an optional (learnable) slope :math:`\beta`.
+
+.. math::
+    \mathrm{silu}_\beta(x) = x\,\sigma(\beta x) = \frac{x}{1 + e^{-\beta x}}
+
+With :math:`u = \beta x`, :math:`s = \sigma(u)` and :math:`\bar s = \sigma(-u) = 1 - s`:
+
+.. math::
+    f'(x) = s\,(1 + u\,\bar s), \qquad
+    f''(x) = \beta\, s\,\bar s\,\bigl(2 - u \tanh(u/2)\bigr)
+
+Numerical notes.
+
+* :math:`s` and :math:`\bar s` both come from :math:`e^{-|u|}` (split by sign), so :math:`\bar s` is
+  never computed as ``1 - s`` (which is 0 for :math:`u > 37` in float64, killing both derivatives'
+  right tails) and ``exp`` never overflows.
+* ``u`` is clipped to :math:`\pm 2\cdot 10^4`, where every term has reached its limit even in
+  ``longdouble``; this makes :math:`f(-\infty) = 0` (not :math:`-\infty \cdot 0`),
+  :math:`f'(-\infty) = 0`, :math:`f'(+\infty) = 1` and :math:`f''(\pm\infty) = 0` without NaN.
+* Near the root of :math:`f'` (:math:`u_0 \approx -1.2785`, the minimum of :math:`f`) the factor
+  :math:`1 + u\bar s` cancels, and so does :math:`2 - u\tanh(u/2)` near the roots
+  :math:`u \approx \pm 2.3994` of :math:`f''`; there a Taylor series in :math:`t = u - u_0` is used
+  (see ``_root_series``).  Since the root in :math:`x` is :math:`u_0/\beta` and the reference is taken
+  at the exact :math:`x`, the rounding of :math:`\beta x` itself would dominate there (a relative error
+  :math:`2^{-64}` of :math:`u` is :math:`2^{-11}` of :math:`t` one float64 ULP from the root), so for
+  :math:`\beta` not a power of two :math:`u` is formed as an exact double-length product.
+
+Parameter domain: :math:`\beta \ge 0`.  :math:`\beta = 0` gives the linear :math:`x/2`;
+:math:`\beta \to \infty` tends to ReLU.  Negative :math:`\beta` (explored in the Swish search) is the
+mirror :math:`x - \mathrm{silu}_{|\beta|}(x)`, a different shape with other limits; it is not allowed.
+No kinks: :math:`C^\infty`.
+
+References: Hendrycks & Gimpel, Gaussian error linear units (GELUs), 2016 (where SiLU is named);
+Elfwing, Uchibe & Doya, Sigmoid-weighted linear units for neural network function approximation in
+reinforcement learning, Neural Networks 2018; Ramachandran, Zoph & Le, Searching for activation
+functions, 2017 (Swish with learnable :math:`\beta`).
+"""
+import math
+
+import numpy as np
+
+from ..registry import register
+from ..spec import ActivationSpec, Init, Param
+from ._root_series import RootSeries, two_product
+
+_U_CLIP = 2.0e4          # |u| beyond which f', f'' and sigma have their limits, even in longdouble
+_X_CLIP_MAX = 1.0e290    # keeps x * (2**32 + 1) finite in the exact product
+_U_MIN = -0.27846454276107379510935873902    # min of u*sigma(u), at u = -1.2784645427610737951...
+
+# Taylor series of d/du [u sigma(u)] about its root, and of d^2/du^2 [u sigma(u)] about its two roots
+_D1 = RootSeries(
+    root=(-1.2784645427610737, '-1.094699418309343743045045e-16'),
+    coefficients=('0.2178117057198000987797029', '0.1466487969969469001794081', '0.01887481422378231340716336',
+                  '-0.01522265522318803168878182', '-0.006606589138356696436301172',
+                  '0.0001266274100811219972716417', '0.0007985218818397997761221495',
+                  '0.0001857072436118649565274327', '-0.00004090534237428611680515426',
+                  '-0.0000297335422132639158387753', '-0.000002942631888842463993917224',
+                  '0.000002346029682463866049406405', '0.0000008599695028268575517718446',
+                  '-3.051244750055421079099126e-8', '-9.266646309267440197199754e-8',
+                  '-1.887762290772795805057852e-8', '4.619379769031606172508501e-9',
+                  '2.917760302690380261797746e-9'))
+_D2_POS = RootSeries(
+    root=(2.3993572805154675, '1.846487285535336354238432e-16'),
+    coefficients=('-0.09153052016419228387005209', '0.07629586548655084660525064',
+                  '-0.02248725923422532726736641', '-0.001836670144762843865437098',
+                  '0.003862816776830254069654947', '-0.001366369691236774449171557',
+                  '0.0001151307019584521922018979', '0.00009644059294156356774500569',
+                  '-0.00004745074279280719346788857', '0.000008432377564571458893824668',
+                  '0.000001246161507225188164962988', '-0.000001190460513336088024129365',
+                  '0.000000314464931887199599039091', '-9.904149230625923000738673e-9',
+                  '-2.261809862436847259026831e-8', '8.622061381742719353034361e-9',
+                  '-1.139313959706700939475383e-9', '-2.964460889695650300620126e-10'))
+_D2_NEG = RootSeries(
+    root=(-2.3993572805154675, '-1.846487285535336354238432e-16'),
+    coefficients=('0.09153052016419228387005209', '0.07629586548655084660525064',
+                  '0.02248725923422532726736641', '-0.001836670144762843865437098',
+                  '-0.003862816776830254069654947', '-0.001366369691236774449171557',
+                  '-0.0001151307019584521922018979', '0.00009644059294156356774500569',
+                  '0.00004745074279280719346788857', '0.000008432377564571458893824668',
+                  '-0.000001246161507225188164962988', '-0.000001190460513336088024129365',
+                  '-0.000000314464931887199599039091', '-9.904149230625923000738673e-9',
+                  '2.261809862436847259026831e-8', '8.622061381742719353034361e-9',
+                  '1.139313959706700939475383e-9', '-2.964460889695650300620126e-10'))
+
+
+def _scaled(x, beta):
+    """``(xc, u, u_lo, bound)``: ``x`` clipped so that ``|beta x| <= 2e4``, ``u = beta*xc`` as
+    ``u + u_lo`` (``u_lo`` None when the product is exact) and the clip bound."""
+    bound = min(_U_CLIP / beta, _X_CLIP_MAX)
+    xc = np.clip(x, -bound, bound)
+    if beta == 1.0:
+        return xc, xc, None, bound
+    if math.frexp(beta)[0] == 0.5:      # power of two: the product is exact
+        return xc, beta * xc, None, bound
+    u, u_lo = two_product(beta, xc)
+    return xc, u, u_lo, bound
+
+
+def _sigmoids(u):
+    """``(sigma(u), sigma(-u))``, both from ``exp(-|u|)``: no overflow, no ``1 - s``."""
+    e = np.exp(-np.abs(u))
+    big = 1.0 / (1.0 + e)
+    small = e * big
+    pos = u >= 0
+    return np.where(pos, big, small), np.where(pos, small, big)
+
+
+def _infinite_limits(x, out, beta, bound, low, high):
+    # only for absurdly small beta, where clipping x does not reach the saturated region
+    if bound * beta < _U_CLIP:
+        out = np.where(x == np.inf, high, np.where(x == -np.inf, low, out))
+    return out
+
+
+def silu(x, beta=1.0):
+    r""":math:`x\,\sigma(\beta x)`."""
+    x = np.asarray(x)
+    if beta == 0.0:
+        return 0.5 * x
+    xc, u, _, bound = _scaled(x, beta)
+    s, _ = _sigmoids(u)
+    out = np.maximum(x, -bound) * s     # below -bound f underflows to (-)0; x = -inf must not give NaN
+    return _infinite_limits(x, out, beta, bound, 0.0, np.inf)
+
+
+def silu_derivative(x, beta=1.0):
+    r""":math:`\sigma(u)\,(1 + u\,\sigma(-u))` with :math:`u = \beta x` (series near its root)."""
+    x = np.asarray(x)
+    if beta == 0.0:
+        return np.where(np.isnan(x), x, 0.5)
+    xc, u, u_lo, bound = _scaled(x, beta)
+    s, sn = _sigmoids(u)
+    out = s * (1.0 + u * sn)
+    _D1.patch(out, u, u_lo)
+    return _infinite_limits(x, out, beta, bound, 0.0, 1.0)
+
+
+def silu_second_derivative(x, beta=1.0):
+    r""":math:`\beta\,\sigma(u)\sigma(-u)\,(2 - u\tanh(u/2))` with :math:`u = \beta x` (series near its roots)."""
+    x = np.asarray(x)
+    if beta == 0.0:
+        return np.where(np.isnan(x), x, 0.0)
+    xc, u, u_lo, bound = _scaled(x, beta)
+    s, sn = _sigmoids(u)
+    out = (beta * (s * sn)) * (2.0 - u * np.tanh(0.5 * u))
+    _D2_POS.patch(out, u, u_lo, scale=beta)
+    _D2_NEG.patch(out, u, u_lo, scale=beta)
+    return _infinite_limits(x, out, beta, bound, 0.0, 0.0)
+
+
+def _mp_sigmoids(mp, x, beta):
+    u = beta * x
+    return u, 1 / (1 + mp.exp(-u)), 1 / (1 + mp.exp(u))
+
+
+def _mp_d1(mp, x, beta):
+    u, s, sn = _mp_sigmoids(mp, x, beta)
+    return s * (1 + u * sn)
+
+
+def _mp_d2(mp, x, beta):
+    u, s, sn = _mp_sigmoids(mp, x, beta)
+    return beta * s * sn * (2 - u * mp.tanh(u / 2))
+
+
+register(ActivationSpec(
+    name="silu", class_name="SiLU", aliases=("swish",), variants={"swish1": {"beta": 1.0}},
+    params=(Param("beta", 1.0, "slope of the sigmoid gate; 0 gives x/2, large values approach ReLU",
+                  low=0.0, learnable=True),),
+    fn=silu, derivative=silu_derivative, second_derivative=silu_second_derivative,
+    formula=r"\mathrm{silu}(x) = x\,\sigma(\beta x) = \frac{x}{1+e^{-\beta x}}",
+    derivative_formula=r"\mathrm{silu}'(x) = \sigma(\beta x)\bigl(1 + \beta x\,(1-\sigma(\beta x))\bigr)",
+    second_derivative_formula=r"\mathrm{silu}''(x) = \beta\,\sigma(\beta x)(1-\sigma(\beta x))"
+                              r"\bigl(2 - \beta x \tanh(\beta x/2)\bigr)",
+    description="The input gated by its own sigmoid: a smooth, non-monotonic ReLU-like unit with a small "
+                "negative dip (minimum -0.2785/beta at x = -1.2785/beta).",
+    pros=("smooth everywhere, so gradients are smooth", "non-monotonic dip keeps a small gradient for "
+          "negative inputs (no dying units)", "unbounded above, bounded below: acts as a self-regulariser",
+          "often beats ReLU in deep networks (found by automated search)"),
+    cons=("costlier than ReLU (an exponential per element)", "not zero-centred",
+          "non-monotonic: gradient changes sign at x = -1.2785/beta"),
+    family="self-gated", year=2017,
+    reference="Ramachandran, Zoph & Le, Searching for activation functions, arXiv:1710.05941 (2017); "
+              "Elfwing, Uchibe & Doya, Sigmoid-weighted linear units for neural network function "
+              "approximation in reinforcement learning, Neural Networks 2018; Hendrycks & Gimpel, "
+              "Gaussian error linear units, arXiv:1606.08415 (2016)",
+    output_range=lambda p: (_U_MIN / p["beta"], math.inf) if p["beta"] > 0 else (-math.inf, math.inf),
+    monotonic=lambda p: p["beta"] == 0,
+    smoothness="Cinf",
+    # |E f(z)| <= 0.01 rms for z ~ N(0, 1) holds only for beta <= 0.020005 (E f ~ beta/4, rms ~ 1/2)
+    zero_centred=lambda p: p["beta"] <= 0.02,
+    saturating=lambda p: ("-inf",) if p["beta"] > 0 else (),
+    f0=0.0, fprime0=0.5,
+    limits=lambda p: (0.0, math.inf) if p["beta"] > 0 else (-math.inf, math.inf),
+    init=Init("he", 2 ** 0.5),
+    mp_fn=lambda mp, x, beta: x / (1 + mp.exp(-beta * x)),
+    mp_derivative=_mp_d1,
+    mp_second_derivative=_mp_d2,
+    # beta not a power of two, so the exact double-length product beta*x is exercised
+    sample_params=lambda rng: {"beta": round(float(rng.uniform(0.25, 4.0)), 3)},
+))
