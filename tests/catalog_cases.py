@@ -15,9 +15,8 @@ def param_sets(spec):
     """Defaults, plus up to two sampled parameter sets from ``spec.sample_params``."""
     sets = [spec.defaults()]
     if spec.sample_params is not None:
-        rng = np.random.default_rng(1234)
-        for _ in range(2):
-            p = {**spec.defaults(), **spec.sample_params(rng)}
+        for i in range(2):   # a fresh generator per draw, so samplers using rng.choice still vary
+            p = {**spec.defaults(), **spec.sample_params(np.random.default_rng([1234, i]))}
             if p not in sets:
                 sets.append(p)
     return sets

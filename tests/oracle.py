@@ -113,9 +113,9 @@ def ulp_error(computed: np.ndarray, hi: np.ndarray, lo: np.ndarray, dtype) -> np
         e = np.frexp(np.abs(in_dtype))[1].astype(np.float64)
         ulp = np.ldexp(1.0, (e - MANT[dtype]).astype(int))
         err = diff / ulp
-    tiny = float(info.tiny)
-    small = np.abs(in_dtype) < tiny
-    err = np.where(small, diff / tiny, err)
+        tiny = float(info.tiny)
+        small = np.abs(in_dtype) < tiny
+        err = np.where(small, diff / tiny, err)
     overflow = np.isinf(in_dtype)
     ok_overflow = (np.sign(c) == np.sign(hi)) & (np.abs(c) >= float(info.max))
     err = np.where(overflow, np.where(ok_overflow, 0.0, np.inf), err)
