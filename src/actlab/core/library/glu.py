@@ -10,7 +10,8 @@ PyTorch).  :math:`\sigma` and :math:`\sigma'` are :func:`actlab.core.numerics.si
 both products keep full relative accuracy, including the tails where :math:`\sigma(b)` is tiny.
 
 Non-finite inputs follow IEEE products: :math:`\sigma(\pm\infty)` is 1 or 0 and
-:math:`\sigma'(\pm\infty) = 0`, so ``a = ±inf`` with ``b = -inf`` gives NaN (``inf * 0``); NaN in ``a``
+:math:`\sigma'(\pm\infty) = 0`, so ``a = ±inf`` with ``b = -inf`` gives NaN (``inf * 0``, returned without an invalid-operation
+flag); NaN in ``a``
 or ``b`` gives NaN in that output.
 
 Reference: Dauphin, Fan, Auli & Grangier, Language modeling with gated convolutional networks, ICML 2017.
@@ -30,16 +31,22 @@ def _halves(x, axis, name="glu"):
     return a, b
 
 
+def _times(a, s):
+    """``a * s`` with ``inf * 0`` answered NaN without an invalid-operation flag."""
+    bad = np.isinf(a) & (s == 0)
+    return np.where(bad, np.nan, np.where(bad, 1.0, a) * s)
+
+
 def glu(x, axis=-1):
     r""":math:`a \odot \sigma(b)` with :math:`[a, b]` the halves of ``x`` along ``axis``."""
     a, b = _halves(x, axis)
-    return a * numerics.sigmoid(b)
+    return _times(a, numerics.sigmoid(b))
 
 
 def glu_vjp(x, g, axis=-1):
     r""":math:`[\,g\,\sigma(b),\; g\,a\,\sigma'(b)\,]`."""
     a, b = _halves(x, axis)
-    return np.concatenate([g * numerics.sigmoid(b), g * a * numerics.sigmoid_prime(b)], axis=axis)
+    return np.concatenate([g * numerics.sigmoid(b), g * _times(a, numerics.sigmoid_prime(b))], axis=axis)
 
 
 def _mp_glu(mp, xs):

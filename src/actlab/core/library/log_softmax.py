@@ -57,8 +57,11 @@ def log_softmax_vjp(x, g, axis=-1):
 
 def _mp_log_softmax(mp, xs):
     top = max(xs)
-    lse = top + mp.log(mp.fsum(mp.exp(v - top) for v in xs))
-    return [v - lse for v in xs]
+    z = [v - top for v in xs]            # exact for same-scale inputs; max(z) = 0
+    first = z.index(0)
+    # log(1 + s) with s summed apart from one e^0 = 1, so a tiny s is not rounded away
+    lse = mp.log1p(mp.fsum(mp.exp(v) for k, v in enumerate(z) if k != first))
+    return [v - lse for v in z]
 
 
 register(ActivationSpec(

@@ -7,7 +7,8 @@ r"""Softmin along an axis: softmax of the negated scores.
 Computed as :func:`.softmax.softmax` of ``-x`` (negation is exact), so it inherits softmax's accuracy
 and its conventions for non-finite rows, mirrored: an all ``+inf`` row gives the uniform ``1/n``;
 ``-inf`` entries share the mass and finite entries get 0; a row with NaN is all NaN.  By the chain
-rule the VJP is ``-softmax_vjp(-x, g)``.
+rule the VJP is ``-softmax_vjp(-x, g)``, with the softmax VJP of :mod:`._softmax_vjp`, which keeps
+full accuracy at the dominant entry (``1 - y`` without cancellation).
 
 Reference: PyTorch ``torch.nn.Softmin``; softmax itself is Bridle (1990).
 """
@@ -15,7 +16,8 @@ import numpy as np
 
 from ..registry import register
 from ..spec import ActivationSpec, Init
-from .softmax import softmax, softmax_vjp
+from ._softmax_vjp import softmax_vjp
+from .softmax import softmax
 
 
 def softmin(x, axis=-1):
@@ -30,6 +32,9 @@ def softmin_vjp(x, g, axis=-1):
 
 def _mp_softmin(mp, xs):
     low = min(xs)
+    if low == mp.ninf:                   # the -inf entries share the mass
+        k = sum(1 for v in xs if v == low)
+        return [mp.mpf(1) / k if v == low else mp.mpf(0) for v in xs]
     e = [mp.exp(low - v) for v in xs]
     total = mp.fsum(e)
     return [v / total for v in e]

@@ -79,12 +79,14 @@ def _mp_sparsemax(mp, xs):
     if zs[0] == mp.inf:
         k = sum(1 for v in xs if v == mp.inf)
         return [mp.mpf(1) / k if v == mp.inf else mp.mpf(0) for v in xs]
+    top = zs[0]
+    zs = [v - top for v in zs]           # shift so that 1 + k z_(k) is not absorbed by a huge z
     total, tau = mp.mpf(0), None
     for k, v in enumerate(zs, 1):
         total += v
         if 1 + k * v > total:
             tau = (total - 1) / k
-    return [max(v - tau, mp.mpf(0)) if v != mp.ninf else mp.mpf(0) for v in xs]
+    return [max((v - top) - tau, mp.mpf(0)) if v != mp.ninf else mp.mpf(0) for v in xs]
 
 
 register(ActivationSpec(
