@@ -131,7 +131,7 @@ def silu_derivative(x, beta=1.0):
     xc, u, u_lo, bound = _scaled(x, beta)
     s, sn = _sigmoids(u)
     out = s * (1.0 + u * sn)
-    _D1.patch(out, u, u_lo)
+    out = _D1.patch(out, u, u_lo)
     return _infinite_limits(x, out, beta, bound, 0.0, 1.0)
 
 
@@ -143,8 +143,8 @@ def silu_second_derivative(x, beta=1.0):
     xc, u, u_lo, bound = _scaled(x, beta)
     s, sn = _sigmoids(u)
     out = (beta * (s * sn)) * (2.0 - u * np.tanh(0.5 * u))
-    _D2_POS.patch(out, u, u_lo, scale=beta)
-    _D2_NEG.patch(out, u, u_lo, scale=beta)
+    out = _D2_POS.patch(out, u, u_lo, scale=beta)
+    out = _D2_NEG.patch(out, u, u_lo, scale=beta)
     return _infinite_limits(x, out, beta, bound, 0.0, 0.0)
 
 
