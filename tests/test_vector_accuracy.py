@@ -9,14 +9,22 @@ Bounds (``err`` in ULP of the correctly rounded reference, see ``oracle.ulp_erro
 reference is 0 or subnormal, ``|error| <= 4 tiny``):
 
 * values: ``err <= 4`` for every vector spec (softmax, log_softmax, softmin, glu; maxout is exact),
-  except **sparsemax**, whose entries at the edge of the support come from the cancellation
-  ``z_i - tau``: there the bound is ``4 ULP + 8 u_w (1 + sum_{j in S} |z_j|)`` (absolute, ``u_w`` the
-  unit roundoff of the working precision: 2**-53 for float16/32 input, 2**-64 for float64);
+  and for **sparsemax** ``4 ULP + 8 u_w (1 + sum_{j in S} |z_j|)`` (absolute; ``u_w`` the unit roundoff
+  of the working precision: 2**-53 for float16/32 input, 2**-64 for float64): its entries at the edge
+  of the support come from the cancellation ``k z_i - (sum_S z - 1)``, exact while the sum over the
+  support is exact in the working precision (measured: 0.5 ULP on all rows here, the "edge" rows
+  included), absolute otherwise;
 * VJPs: ``err <= 4`` wherever the VJP does not cancel; in general the mixed bound
   ``4 ULP + 8 u_w (|g|^T |J|)_j``: when the terms of :math:`(g^\top J)_j` (e.g. :math:`y_j g_j` and
   :math:`y_j \langle g, y\rangle` for softmax) nearly cancel, no formula evaluated in the working
   precision can do better, and :math:`|g|^\top|J|` is the size of those terms.  The test also checks
   that the mixed term is needed only at such cancellations (at most a small fraction of the points).
+
+Measured on these rows: worst 0.53 ULP for values and VJPs of every vector spec, maxout exact, the
+mixed terms never needed -- except ``softmax.softmax_vjp``, which computes ``g_t - <g, y>`` at the
+dominant entry ``t`` by cancellation (``1 - y_t``) and returns 0 for a true ~1e-156 in float64: that
+case is an xfail, detected at run time so that it turns into a pass once softmax uses the formula of
+``library/_softmax_vjp.py`` (softmin already does).
 """
 from __future__ import annotations
 
@@ -74,6 +82,13 @@ def rows(n, dtype, seed=0):
     neg[rng.random((6, n)) < 0.3] = -np.inf
     neg[:, 0] = rng.standard_normal(6)          # at least one finite entry per row
     out["neg_inf"] = neg
+    # sparsemax's support edge: entry 4 sits just above tau of entries 0..3, so p_4 is tiny and comes
+    # from the cancellation z_4 - tau (support of 5: the division by 5 rounds)
+    edge = -3.0 - rng.uniform(0, 3, (8, n))
+    edge[:, :4] = rng.uniform(-0.3, 0.0, (8, 4))
+    tau = (edge[:, :4].sum(axis=1) - 1.0) / 4.0
+    edge[:, 4] = tau + np.abs(tau) * 10.0 ** -rng.uniform(2, 7, 8)
+    out["edge"] = edge
     return [(k, v.astype(dtype)) for k, v in out.items()]
 
 

@@ -12,7 +12,8 @@ max over each group of its outputs.
 
 Conventions: on ties the cotangent goes to the **first** maximal entry of the group (``np.argmax``;
 the max is not differentiable there); a group containing NaN gives NaN, and its cotangent goes to
-the first NaN; ``±inf`` entries are ordinary values of the max.  ``pieces=1`` is the identity.
+the first NaN; ``±inf`` entries are ordinary values of the max.  ``pieces=1`` is the identity.  Maxout is
+non-decreasing in every input, hence declared monotonic.
 
 Reference: Goodfellow, Warde-Farley, Mirza, Courville & Bengio, Maxout networks, ICML 2013.
 """

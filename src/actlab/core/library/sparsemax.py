@@ -9,10 +9,13 @@ r"""Sparsemax along an axis: the Euclidean projection of ``x`` onto the probabil
 The support ``S`` = the ``k`` largest entries, ``k = max{k : 1 + k z_(k) > z_(1) + ... + z_(k)}``
 with ``z`` sorted in decreasing order.  Numerical notes: the row is first shifted by its maximum
 (sparsemax is shift-invariant, and the shared :func:`.softmax.shifted` also gives the non-finite
-conventions below), so ``z <= 0`` with ``z_(1) = 0`` and nothing overflows; then ``tau`` and ``z - tau``
-are computed in the working precision.  Entries at the edge of the support (``z_i`` close to ``tau``)
-come from a cancellation and are accurate in absolute, not relative, terms: about
-``|S| max|z_S|`` working-precision ulps (documented and asserted in ``tests/test_vector_accuracy.py``).
+conventions below), so ``z <= 0`` with ``z_(1) = 0`` and nothing overflows; then
+``p_i = max(k z_i - (sum_S z - 1), 0) / k``.  Entries at the edge of the support (``z_i`` close to
+``tau``) come from a cancellation; written this way, ``k z_i`` (``k`` small) and the sum over the
+support are exact in the working precision for ordinary rows (11 or 29 spare bits), so the
+cancellation is exact and only the division rounds.  Where the sum itself rounds (entries of very
+different magnitudes) the error is absolute, about ``sum_S |z_j|`` working-precision ulps (the bound
+asserted in ``tests/test_vector_accuracy.py``).
 Ties are harmless: equal entries are all in the support or all out of it.
 
 Conventions for non-finite rows (the limits of finite rows, as for softmax):
@@ -36,7 +39,8 @@ from .softmax import shifted
 
 
 def _threshold(z):
-    """``tau`` along the last axis of a shifted ``z`` (``z <= 0``, max 0; ``-inf`` allowed, no NaN)."""
+    """``(sum_S z - 1, |S|)`` along the last axis of a shifted ``z`` (``z <= 0``, max 0; ``-inf``
+    allowed, no NaN): ``tau`` is their ratio."""
     n = z.shape[-1]
     zs = -np.sort(-z, axis=-1)                       # decreasing; -inf last
     finite = zs > -np.inf
@@ -46,7 +50,7 @@ def _threshold(z):
     support = finite & (1.0 + k * zc > cs)           # true exactly for a prefix (k = 1 always)
     size = np.sum(support, axis=-1, keepdims=True)
     total = np.take_along_axis(cs, np.maximum(size - 1, 0), axis=-1)
-    return (total - 1.0) / np.maximum(size, 1)
+    return total - 1.0, np.maximum(size, 1)
 
 
 def sparsemax(x, axis=-1):
@@ -56,8 +60,10 @@ def sparsemax(x, axis=-1):
     z = np.moveaxis(shifted(x, axis), axis, -1)
     nan_row = np.isnan(z).any(axis=-1, keepdims=True)
     z = np.where(nan_row, 0.0, z)                    # NaN rows: compute on zeros, answer NaN below
-    tau = _threshold(z)
-    p = np.maximum(z - tau, 0.0)
+    num, size = _threshold(z)
+    # (k z - (sum_S z - 1)) / k: k z and the sum are exact in the working precision for ordinary rows,
+    # so the cancellation at the support edge is exact and only the division rounds
+    p = np.maximum(z * size - num, 0.0) / size
     p = np.where(nan_row, np.nan, p)
     return np.moveaxis(p, -1, axis)
 
