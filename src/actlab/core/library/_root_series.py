@@ -56,8 +56,9 @@ class RootSeries:
         return p * t
 
     def patch(self, out, u, u_lo=None, scale=None):
-        """Overwrite ``out`` (in place when it is an array; use the returned value) with the series where ``u`` is within ``radius`` of the
-        root, multiplied by ``scale`` if given.  Only the few points near the root are evaluated."""
+        """``out`` with the series (times ``scale`` if given) where ``u`` is within ``radius`` of the
+        root; in place when ``out`` is an array, but always use the returned value.  Only the few
+        points near the root are evaluated."""
         out = np.array(out, copy=None)      # 0-d arithmetic yields NumPy scalars, which are read-only
         t = self.offset(u, u_lo)
         near = np.abs(t) < self.radius      # False for NaN: the closed form propagates it

@@ -18,7 +18,8 @@ minimum at :math:`x = -1.5` (``x + 1.5`` is exact there).
 Kinks (PyTorch's convention, ``hardswish_backward``: ``x <= -3 -> 0``, ``x < 3 -> x/3 + 1/2``, else 1):
 :math:`f'(-3) = 0` (left piece) and :math:`f'(3) = 1` (right piece).  Older PyTorch releases tested
 ``x < -3`` and ``x <= 3`` and so returned the inner slope, -1/2 and 3/2, at the kinks.  :math:`f` is
-continuous but :math:`f'` jumps at both, so the function is :math:`C^0`.  :math:`f''` is :math:`1/3` only on the open interval.
+continuous but :math:`f'` jumps at both, so the function is :math:`C^0`.  :math:`f''` is :math:`1/3`
+only on the open interval.
 
 Reference: Howard et al., Searching for MobileNetV3, ICCV 2019.
 """

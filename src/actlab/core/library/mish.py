@@ -3,8 +3,9 @@ r"""Mish: the input gated by the hyperbolic tangent of its softplus.
 .. math::
     \mathrm{mish}(x) = x \tanh(\operatorname{softplus}(x)) = x \tanh\bigl(\log(1 + e^{x})\bigr)
 
-With :math:`T = \tanh(\operatorname{softplus}(x))`, :math:`S = 1 - T^2 = \operatorname{sech}^2(\operatorname{softplus}(x))`,
-:math:`\sigma = \sigma(x)` and :math:`\bar\sigma = \sigma(-x)`:
+With :math:`T = \tanh(\operatorname{softplus}(x))`,
+:math:`S = 1 - T^2 = \operatorname{sech}^2(\operatorname{softplus}(x))`, :math:`\sigma = \sigma(x)` and
+:math:`\bar\sigma = \sigma(-x)`:
 
 .. math::
     f'(x) = T + x\,\sigma S, \qquad
