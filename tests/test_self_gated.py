@@ -73,6 +73,22 @@ def test_swish_beta_zero_is_half_identity():
     assert np.isnan(f.derivative(x)[-1]) and np.isnan(f.second_derivative(x)[-1])
 
 
+@pytest.mark.parametrize("beta", [5e-324, 1e-300, 1e-30, 1e30, 1e300, 1.7976931348623157e308])
+def test_swish_extreme_beta_keeps_limits_and_raises_nothing(beta):
+    from actlab.core.numerics import widen
+    f = actlab.get("silu", beta=beta)
+    for dtype in (np.float16, np.float32, np.float64):
+        info = np.finfo(dtype)
+        x = np.array([-np.inf, np.inf, 0.0, 1.0, -1.0, info.max, -info.max, info.tiny, -info.tiny], dtype)
+        for kernel in (f.spec.fn, f.spec.derivative, f.spec.second_derivative):
+            with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+                kernel(widen(x), beta=beta)
+        y, dy, d2y = f(x), f.derivative(x), f.second_derivative(x)
+        assert y[0] == 0 and y[1] == np.inf and dy[0] == 0 and dy[1] == 1 and d2y[0] == 0 and d2y[1] == 0
+        assert not np.isnan(y).any() and not np.isnan(dy).any() and not np.isnan(d2y).any()
+        assert y[2] == 0 and dy[2] == 0.5
+
+
 @pytest.mark.parametrize("beta", [0.25, 2.0, 8.0])
 def test_swish_beta_scaling_is_exact_for_powers_of_two(beta):
     """f_beta(x) = f_1(beta x)/beta, f'_beta(x) = f'_1(beta x), f''_beta(x) = beta f''_1(beta x):

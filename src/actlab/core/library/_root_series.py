@@ -18,6 +18,8 @@ most 5 bits, well within the working precision's margin.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..numerics import LD
@@ -71,9 +73,9 @@ class RootSeries:
 def two_product(a: float, x):
     """``(hi, lo)`` with ``hi + lo == a * x`` exactly in ``x``'s dtype (Dekker/Veltkamp splitting).
 
-    ``x`` must be finite and at most ``max / 2**33`` in magnitude (the split multiplies by
-    ``2**s + 1``); the low part may underflow for tiny ``x``, which only matters near 0, where no
-    root is.
+    ``a`` is a finite Python float (any magnitude: its mantissa is split, its exponent applied at the
+    end); ``x`` must be finite with ``|x| <= max / 2**40`` (the split multiplies by ``2**s + 1``).
+    The parts may underflow when ``a * x`` is near the bottom of the range, where no root is.
     """
     digits = np.finfo(x.dtype).nmant + 1
     c = float(2 ** ((digits + 1) // 2) + 1)
@@ -83,9 +85,10 @@ def two_product(a: float, x):
         high = big - (big - v)
         return high, v - high
 
-    av = np.asarray(a, dtype=x.dtype)[()]
+    mantissa, exponent = math.frexp(a)
+    av = np.asarray(mantissa, dtype=x.dtype)[()]
     ah, al = split(av)
     xh, xl = split(x)
     hi = av * x
     lo = ((xh * ah - hi) + xh * al + xl * ah) + xl * al
-    return hi, lo
+    return np.ldexp(hi, exponent), np.ldexp(lo, exponent)

@@ -44,7 +44,6 @@ from ..spec import ActivationSpec, Init, Param
 from ._root_series import RootSeries, two_product
 
 _U_CLIP = 2.0e4          # |u| beyond which f', f'' and sigma have their limits, even in longdouble
-_X_CLIP_MAX = 1.0e290    # keeps x * (2**32 + 1) finite in the exact product
 _U_MIN = -0.27846454276107379510935873902    # min of u*sigma(u), at u = -1.2784645427610737951...
 
 # Taylor series of d/du [u sigma(u)] about its root, and of d^2/du^2 [u sigma(u)] about its two roots
@@ -84,18 +83,20 @@ _D2_NEG = RootSeries(
 
 
 def _scaled(x, beta):
-    """``(xc, u, u_lo, bound)``: ``x`` clipped so that ``|beta x| <= 2e4``, ``u = beta*xc`` as
-    ``u + u_lo`` (``u_lo`` None when the product is exact) and the clip bound."""
-    bound = min(_U_CLIP / beta, _X_CLIP_MAX)
+    """``(u, u_lo, bound)``: ``u + u_lo = beta * clip(x, -bound, bound)`` exactly (``u_lo`` None when
+    the product is exact), where ``bound = 2e4 / beta``, or less when that would not be safely
+    finite in the working dtype (then only infinite ``x`` are clipped to a finite value)."""
+    work = x.dtype
+    largest = np.finfo(work).max * 2.0 ** -40
+    u_clip = np.asarray(_U_CLIP, work)
+    bound = u_clip / np.asarray(beta, work) if beta >= u_clip / largest else largest   # no overflow
     xc = np.clip(x, -bound, bound)
     if beta == 1.0:
-        return xc, xc, None, bound
+        return xc, None, bound
     if math.frexp(beta)[0] == 0.5:      # power of two: the product is exact
-        return xc, beta * xc, None, bound
+        return beta * xc, None, bound
     u, u_lo = two_product(beta, xc)
-    return xc, u, u_lo, bound
-
-
+    return u, u_lo, bound
 def _sigmoids(u):
     """``(sigma(u), sigma(-u))``, both from ``exp(-|u|)``: no overflow, no ``1 - s``."""
     e = np.exp(-np.abs(u))
@@ -106,7 +107,8 @@ def _sigmoids(u):
 
 
 def _infinite_limits(x, out, beta, bound, low, high):
-    # only for absurdly small beta, where clipping x does not reach the saturated region
+    # only for absurdly small beta (< 1e-292 with float16/32 input), where clipping x does not
+    # reach the saturated region of u
     if bound * beta < _U_CLIP:
         out = np.where(x == np.inf, high, np.where(x == -np.inf, low, out))
     return out
@@ -117,7 +119,7 @@ def silu(x, beta=1.0):
     x = np.asarray(x)
     if beta == 0.0:
         return 0.5 * x
-    xc, u, _, bound = _scaled(x, beta)
+    u, _, bound = _scaled(x, beta)
     s, _ = _sigmoids(u)
     out = np.maximum(x, -bound) * s     # below -bound f underflows to (-)0; x = -inf must not give NaN
     return _infinite_limits(x, out, beta, bound, 0.0, np.inf)
@@ -128,7 +130,7 @@ def silu_derivative(x, beta=1.0):
     x = np.asarray(x)
     if beta == 0.0:
         return np.where(np.isnan(x), x, 0.5)
-    xc, u, u_lo, bound = _scaled(x, beta)
+    u, u_lo, bound = _scaled(x, beta)
     s, sn = _sigmoids(u)
     out = s * (1.0 + u * sn)
     out = _D1.patch(out, u, u_lo)
@@ -140,7 +142,7 @@ def silu_second_derivative(x, beta=1.0):
     x = np.asarray(x)
     if beta == 0.0:
         return np.where(np.isnan(x), x, 0.0)
-    xc, u, u_lo, bound = _scaled(x, beta)
+    u, u_lo, bound = _scaled(x, beta)
     s, sn = _sigmoids(u)
     out = (beta * (s * sn)) * (2.0 - u * np.tanh(0.5 * u))
     out = _D2_POS.patch(out, u, u_lo, scale=beta)
