@@ -21,10 +21,8 @@ reference is 0 or subnormal, ``|error| <= 4 tiny``):
   that the mixed term is needed only at such cancellations (at most a small fraction of the points).
 
 Measured on these rows: worst 0.53 ULP for values and VJPs of every vector spec, maxout exact, the
-mixed terms never needed -- except ``softmax.softmax_vjp``, which computes ``g_t - <g, y>`` at the
-dominant entry ``t`` by cancellation (``1 - y_t``) and returns 0 for a true ~1e-156 in float64: that
-case is an xfail, detected at run time so that it turns into a pass once softmax uses the formula of
-``library/_softmax_vjp.py`` (softmin already does).
+mixed terms never needed.  ``test_softmax_vjp_keeps_the_dominant_entry`` pins the case the textbook
+VJP gets wrong (``1 - y_t`` by cancellation).
 """
 from __future__ import annotations
 
@@ -259,26 +257,17 @@ def test_vector_values_match_mpmath(spec, params, dtype):
                np.array(extra) if extra else None)
 
 
-def _softmax_vjp_cancels():
-    """True while ``softmax.softmax_vjp`` computes ``g_t - <g, y>`` at the dominant entry by cancellation:
-    the VJP of ``[0, -600]`` with ``g = [1, 0]`` is ``e^-600 (1 + O(e^-600))``, a normal number."""
+def test_softmax_vjp_keeps_the_dominant_entry():
+    """The VJP of ``[0, -600]`` with ``g = [1, 0]`` is ``e^-600 (1 + O(e^-600))``, a normal number (the textbook
+    ``y * (g - <g, y>)`` returns 0)."""
     v = actlab.get("softmax").vjp(np.array([0.0, -600.0]), np.array([1.0, 0.0]))[0]
-    return not abs(v - math.exp(-600.0)) <= 4 * np.spacing(math.exp(-600.0))
-
-
-KNOWN_CANCELLATION = ("softmax.softmax_vjp loses the dominant entry's VJP (1 - y_t by cancellation, "
-                      "0 instead of ~1e-156 in float64); fix proposed: the formula of library/_softmax_vjp.py")
+    assert abs(v - math.exp(-600.0)) <= 4 * np.spacing(math.exp(-600.0))
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("spec,params", VECTOR_CASES)
 def test_vector_vjp_matches_mpmath(spec, params, dtype):
-    try:
-        _check_vjp(spec, params, dtype)
-    except AssertionError:
-        if spec.name == "softmax" and _softmax_vjp_cancels():
-            pytest.xfail(KNOWN_CANCELLATION)
-        raise
+    _check_vjp(spec, params, dtype)
 
 
 def _check_vjp(spec, params, dtype):
@@ -383,7 +372,7 @@ def test_softmin_is_softmax_of_negation(values):
     x = np.asarray(values)
     np.testing.assert_array_equal(actlab.get("softmin")(x), actlab.get("softmax")(-x))
     g = np.linspace(-1, 1, len(x))
-    # softmin's VJP keeps the dominant entry exact (library/_softmax_vjp.py): equal up to rounding
+    # both VJPs keep the dominant entry exact: equal up to rounding
     np.testing.assert_allclose(actlab.get("softmin").vjp(x, g), -actlab.get("softmax").vjp(-x, g),
                                rtol=1e-12, atol=1e-15)
 

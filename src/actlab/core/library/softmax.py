@@ -2,7 +2,11 @@ r"""Softmax along an axis.
 
 .. math::
     \mathrm{softmax}(x)_i = \frac{e^{x_i - m}}{\sum_j e^{x_j - m}}, \quad m = \max_j x_j, \qquad
-    \big(g^\top J\big)_i = y_i\,\Big(g_i - \sum_j g_j y_j\Big)
+    \big(g^\top J\big)_i = y_i\,\Big(g_i - \sum_j g_j y_j\Big), \qquad
+    \big(g^\top J\big)_t = y_t \sum_{j \ne t} (g_t - g_j)\, y_j \quad (t = \text{first argmax})
+
+The VJP of the dominant entry uses the second form: ``g_t - <g, y>`` would compute ``1 - y_t`` by
+cancellation and return 0 (row ``[0, -600]``, ``g = [1, 0]``: true value ``e^{-600}``).
 
 Shifting by the row maximum makes ``exp`` unable to overflow and loses nothing (softmax is
 shift-invariant).  Conventions for non-finite rows (each is the limit of finite rows):
@@ -47,9 +51,20 @@ def softmax(x, axis=-1):
 
 
 def softmax_vjp(x, g, axis=-1):
-    r""":math:`y \odot (g - \langle g, y\rangle)`."""
-    y = softmax(x, axis)
-    return y * (g - np.sum(g * y, axis=axis, keepdims=True))
+    r""":math:`y \odot (g - \langle g, y\rangle)`, the dominant entry as :math:`y_t \sum_{j\ne t}(g_t - g_j) y_j`."""
+    z = np.minimum(shifted(x, axis), 0.0)       # clamp: NaN rows keep raw x in ``shifted``
+    e = np.exp(z)
+    y = e / np.sum(e, axis=axis, keepdims=True)
+    idx = np.expand_dims(np.argmax(z, axis=axis), axis)
+    top = np.arange(z.shape[axis]).reshape([-1 if a == (axis % z.ndim) else 1 for a in range(z.ndim)]) == idx
+    gy = g * y
+    rest_y = np.sum(np.where(top, 0.0, y), axis=axis, keepdims=True)      # 1 - y_t, no cancellation
+    rest_gy = np.sum(np.where(top, 0.0, gy), axis=axis, keepdims=True)
+    g_top = np.sum(np.where(top, g, 0.0), axis=axis, keepdims=True)
+    y_top = np.sum(np.where(top, y, 0.0), axis=axis, keepdims=True)
+    general = y * (g - (rest_gy + g_top * y_top))
+    dominant = y_top * (g_top * rest_y - rest_gy)
+    return np.where(top, dominant, general)
 
 
 register(ActivationSpec(

@@ -7,7 +7,7 @@ r"""Softmin along an axis: softmax of the negated scores.
 Computed as :func:`.softmax.softmax` of ``-x`` (negation is exact), so it inherits softmax's accuracy
 and its conventions for non-finite rows, mirrored: an all ``+inf`` row gives the uniform ``1/n``;
 ``-inf`` entries share the mass and finite entries get 0; a row with NaN is all NaN.  By the chain
-rule the VJP is ``-softmax_vjp(-x, g)``, with the softmax VJP of :mod:`._softmax_vjp`, which keeps
+rule the VJP is ``-softmax_vjp(-x, g)``, with the softmax VJP of :mod:`.softmax`, which keeps
 full accuracy at the dominant entry (``1 - y`` without cancellation).
 
 Reference: PyTorch ``torch.nn.Softmin``; softmax itself is Bridle (1990).
@@ -16,7 +16,7 @@ import numpy as np
 
 from ..registry import register
 from ..spec import ActivationSpec, Init
-from ._softmax_vjp import softmax_vjp
+from .softmax import softmax_vjp
 from .softmax import softmax
 
 
