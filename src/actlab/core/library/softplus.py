@@ -39,12 +39,15 @@ _CAP = 2.0e4     # exp(-2e4) underflows to 0 even in 80-bit extended precision
 
 def _scaled_abs(x, beta):
     """:math:`\\beta|x|` with ``|x|`` capped so the product never overflows (NaN stays NaN)."""
+    if beta == 1.0:                  # nothing to overflow: skip the cap and the product
+        return np.abs(x)
     return beta * np.minimum(np.abs(x), _CAP / beta)
 
 
 def softplus(x, beta=1.0):
     r""":math:`\max(x,0) + \operatorname{log1p}(e^{-\beta|x|})/\beta`."""
-    return np.maximum(x, 0.0) + np.log1p(np.exp(-_scaled_abs(x, beta))) / beta
+    tail = np.log1p(np.exp(-_scaled_abs(x, beta)))
+    return np.maximum(x, 0.0) + (tail if beta == 1.0 else tail / beta)
 
 
 def softplus_derivative(x, beta=1.0):
