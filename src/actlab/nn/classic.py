@@ -113,9 +113,10 @@ class LogisticRegression:
         tol: stop when the max-norm of the gradient of the mean loss is below ``tol``.
         max_iter: iteration limit.
 
-    Fitted attributes: ``coef_`` (n_features,), ``intercept_``, ``classes_``, ``n_iter_``, ``converged_``.
-    On linearly separable data the unpenalised optimum is at infinity: the fit stops at ``max_iter``
-    with ``converged_ = False`` and a warning.
+    Fitted attributes: ``coef_`` (n_features,), ``intercept_``, ``classes_``, ``n_iter_``, ``converged_``,
+    ``separable_``.  On linearly separable data the unpenalised optimum is at infinity: the fitted
+    hyperplane then separates the training set, which is reported (``separable_ = True``,
+    ``converged_ = False`` and a :class:`ConvergenceWarning`).
     """
 
     def __init__(self, penalty: str | None = None, C: float = 1.0, fit_intercept: bool = True,
@@ -188,7 +189,15 @@ class LogisticRegression:
                 self.n_iter_ = it + 1
             else:
                 self.converged_ = bool(np.max(np.abs(grad)) <= self.tol)
-        if not self.converged_:
+        margins = (2.0 * t - 1.0) * (A @ theta)
+        self.separable_ = bool(lam == 0.0 and np.all(margins > 0))
+        if self.separable_:
+            # a separating hyperplane exists: the likelihood keeps growing along it, no finite MLE
+            self.converged_ = False
+            warnings.warn("LogisticRegression: the training data is linearly separable, so the unpenalised "
+                          "maximum-likelihood coefficients are infinite; the returned ones are where the "
+                          "optimiser stopped (use penalty='l2')", ConvergenceWarning, stacklevel=2)
+        elif not self.converged_:
             warnings.warn(f"LogisticRegression did not converge in {self.max_iter} iterations (for unpenalised "
                           f"fits: the data may be linearly separable)", ConvergenceWarning, stacklevel=2)
         w = theta[:d]
