@@ -41,14 +41,6 @@ class RootSeries:
             self._cache[dtype] = (convert(self._r2), tuple(convert(c) for c in self._coefficients))
         return self._cache[dtype]
 
-    def offset(self, u, u_lo=None):
-        """:math:`t = u - r` to full relative accuracy (``u_lo``: low part of a double-length ``u``)."""
-        r2, _ = self._constants(u.dtype)
-        t = u - self.r1                     # exact near the root (Sterbenz)
-        if u_lo is not None:
-            t = t + u_lo
-        return t - r2
-
     def evaluate(self, t):
         """The series at offsets ``t`` (only meaningful for ``|t| < radius``)."""
         _, c = self._constants(t.dtype)
@@ -62,10 +54,12 @@ class RootSeries:
         root; in place when ``out`` is an array, but always use the returned value.  Only the few
         points near the root are evaluated."""
         out = np.array(out, copy=None)      # 0-d arithmetic yields NumPy scalars, which are read-only
-        t = self.offset(u, u_lo)
-        near = np.abs(t) < self.radius      # False for NaN: the closed form propagates it
+        d = u - self.r1                     # exact near the root (Sterbenz)
+        near = np.abs(d) < self.radius      # False for NaN: the closed form propagates it
         if near.any():
-            value = self.evaluate(t[near])
+            r2, _ = self._constants(u.dtype)
+            t = d[near] if u_lo is None else d[near] + u_lo[near]
+            value = self.evaluate(t - r2)
             out[near] = value if scale is None else value * scale
         return out
 

@@ -79,18 +79,22 @@ _D2_POS = RootSeries(
 
 
 def _gate(x, sigmoids=False):
-    """``(T, D)`` = (tanh(softplus(x)), 1 - T), and with ``sigmoids`` also ``(sigma(x), sigma(-x))``."""
-    e = np.exp(-np.abs(x))              # E = e^x for x < 0, q = e^-x for x >= 0
+    """``(T, D)`` = (tanh(softplus(x)), 1 - T), and with ``sigmoids`` also ``(sigma(x), sigma(-x))``.
+
+    With ``(p, q) = (e^x, 1)`` for ``x < 0`` and ``(1, e^-x)`` for ``x >= 0`` (so ``p/q = e^x`` and
+    both are at most 1): ``T = p(p+2q) / (p(p+2q) + 2q^2)``, ``D = 2q^2 / (same)``,
+    ``sigma(x) = p/(p+q)``, ``sigma(-x) = q/(p+q)``; all terms positive."""
+    e = np.exp(-np.abs(x))
     pos = x >= 0
-    w = e * (e + 2.0)
-    den = np.where(pos, 1.0 + 2.0 * e + 2.0 * (e * e), w + 2.0)
-    t = np.where(pos, 1.0 + 2.0 * e, w) / den
-    d = np.where(pos, 2.0 * (e * e), 2.0) / den
+    p = np.where(pos, 1.0, e)
+    q = np.where(pos, e, 1.0)
+    w = p * (p + 2.0 * q)
+    q2 = 2.0 * (q * q)
+    inv = 1.0 / (w + q2)
     if not sigmoids:
-        return t, d
-    big = 1.0 / (1.0 + e)
-    small = e * big
-    return t, d, np.where(pos, big, small), np.where(pos, small, big)
+        return w * inv, q2 * inv
+    r = 1.0 / (p + q)
+    return w * inv, q2 * inv, p * r, q * r
 
 
 def mish(x):

@@ -11,9 +11,12 @@ With :math:`u = \beta x`, :math:`s = \sigma(u)` and :math:`\bar s = \sigma(-u) =
 
 Numerical notes.
 
-* :math:`s` and :math:`\bar s` both come from :math:`e^{-|u|}` (split by sign), so :math:`\bar s` is
-  never computed as ``1 - s`` (which is 0 for :math:`u > 37` in float64, killing both derivatives'
-  right tails) and ``exp`` never overflows.
+* Everything comes from :math:`e = e^{-|u|}` and :math:`b = 1/(1+e)`: :math:`\sigma(|u|) = b`,
+  :math:`\sigma(-|u|) = e b`, :math:`\sigma'(u) = e b^2`, :math:`u\tanh(u/2) = |u|(1-e)b`.  So
+  :math:`\bar s` is never computed as ``1 - s`` (which is 0 for :math:`u > 37` in float64, killing
+  both derivatives' right tails), ``exp`` never overflows, and :math:`f''` (even in :math:`u`) needs
+  no branch.  ``1 - e`` cancels for small :math:`|u|`, where the term is :math:`\approx u^2/2` next
+  to 2, so its relative error does not matter.
 * ``u`` is clipped to :math:`\pm 2\cdot 10^4`, where every term has reached its limit even in
   ``longdouble``; this makes :math:`f(-\infty) = 0` (not :math:`-\infty \cdot 0`),
   :math:`f'(-\infty) = 0`, :math:`f'(+\infty) = 1` and :math:`f''(\pm\infty) = 0` without NaN.
@@ -46,7 +49,8 @@ from ._root_series import RootSeries, two_product
 _U_CLIP = 2.0e4          # |u| beyond which f', f'' and sigma have their limits, even in longdouble
 _U_MIN = -0.27846454276107379510935873902    # min of u*sigma(u), at u = -1.2784645427610737951...
 
-# Taylor series of d/du [u sigma(u)] about its root, and of d^2/du^2 [u sigma(u)] about its two roots
+# Taylor series of d/du [u sigma(u)] about its root, and of d^2/du^2 [u sigma(u)] about its positive root
+# (it is even in u, so the series serves the root at -2.3994 via |u|)
 _D1 = RootSeries(
     root=(-1.2784645427610737, '-1.094699418309343743045045e-16'),
     coefficients=('0.2178117057198000987797029', '0.1466487969969469001794081', '0.01887481422378231340716336',
@@ -58,7 +62,7 @@ _D1 = RootSeries(
                   '-3.051244750055421079099126e-8', '-9.266646309267440197199754e-8',
                   '-1.887762290772795805057852e-8', '4.619379769031606172508501e-9',
                   '2.917760302690380261797746e-9'))
-_D2_POS = RootSeries(
+_D2 = RootSeries(
     root=(2.3993572805154675, '1.846487285535336354238432e-16'),
     coefficients=('-0.09153052016419228387005209', '0.07629586548655084660525064',
                   '-0.02248725923422532726736641', '-0.001836670144762843865437098',
@@ -69,23 +73,12 @@ _D2_POS = RootSeries(
                   '0.000000314464931887199599039091', '-9.904149230625923000738673e-9',
                   '-2.261809862436847259026831e-8', '8.622061381742719353034361e-9',
                   '-1.139313959706700939475383e-9', '-2.964460889695650300620126e-10'))
-_D2_NEG = RootSeries(
-    root=(-2.3993572805154675, '-1.846487285535336354238432e-16'),
-    coefficients=('0.09153052016419228387005209', '0.07629586548655084660525064',
-                  '0.02248725923422532726736641', '-0.001836670144762843865437098',
-                  '-0.003862816776830254069654947', '-0.001366369691236774449171557',
-                  '-0.0001151307019584521922018979', '0.00009644059294156356774500569',
-                  '0.00004745074279280719346788857', '0.000008432377564571458893824668',
-                  '-0.000001246161507225188164962988', '-0.000001190460513336088024129365',
-                  '-0.000000314464931887199599039091', '-9.904149230625923000738673e-9',
-                  '2.261809862436847259026831e-8', '8.622061381742719353034361e-9',
-                  '1.139313959706700939475383e-9', '-2.964460889695650300620126e-10'))
 
 
-def _scaled(x, beta):
-    """``(u, u_lo, bound)``: ``u + u_lo = beta * clip(x, -bound, bound)`` exactly (``u_lo`` None when
-    the product is exact), where ``bound = 2e4 / beta``, or less when that would not be safely
-    finite in the working dtype (then only infinite ``x`` are clipped to a finite value)."""
+def _scaled(x, beta, exact=True):
+    """``(u, u_lo, bound)``: ``u + u_lo = beta * clip(x, -bound, bound)`` (exactly when ``exact``;
+    ``u_lo`` is None when ``u`` alone is exact or not needed), where ``bound = 2e4 / beta``, or less
+    when that would not be safely finite in the working dtype (then only infinite ``x`` are clipped)."""
     work = x.dtype
     largest = np.finfo(work).max * 2.0 ** -40
     u_clip = np.asarray(_U_CLIP, work)
@@ -93,17 +86,17 @@ def _scaled(x, beta):
     xc = np.clip(x, -bound, bound)
     if beta == 1.0:
         return xc, None, bound
-    if math.frexp(beta)[0] == 0.5:      # power of two: the product is exact
+    if not exact or math.frexp(beta)[0] == 0.5:      # power of two: the product is exact
         return beta * xc, None, bound
     u, u_lo = two_product(beta, xc)
     return u, u_lo, bound
-def _sigmoids(u):
-    """``(sigma(u), sigma(-u))``, both from ``exp(-|u|)``: no overflow, no ``1 - s``."""
+
+
+def _exp_parts(u):
+    """``(e, b) = (exp(-|u|), 1/(1 + exp(-|u|)))``: sigma(|u|) = b, sigma(-|u|) = e b, sigma'(u) = e b^2;
+    ``exp`` never overflows and ``1 - sigma`` is never formed."""
     e = np.exp(-np.abs(u))
-    big = 1.0 / (1.0 + e)
-    small = e * big
-    pos = u >= 0
-    return np.where(pos, big, small), np.where(pos, small, big)
+    return e, 1.0 / (1.0 + e)
 
 
 def _infinite_limits(x, out, beta, bound, low, high):
@@ -119,34 +112,36 @@ def silu(x, beta=1.0):
     x = np.asarray(x)
     if beta == 0.0:
         return 0.5 * x
-    u, _, bound = _scaled(x, beta)
-    s, _ = _sigmoids(u)
+    u, _, bound = _scaled(x, beta, exact=False)     # f has no cancellation: rounded beta*x is fine
+    e, b = _exp_parts(u)
+    s = np.where(u >= 0, 1.0, e) * b
     out = np.maximum(x, -bound) * s     # below -bound f underflows to (-)0; x = -inf must not give NaN
     return _infinite_limits(x, out, beta, bound, 0.0, np.inf)
 
 
 def silu_derivative(x, beta=1.0):
-    r""":math:`\sigma(u)\,(1 + u\,\sigma(-u))` with :math:`u = \beta x` (series near its root)."""
+    r""":math:`\sigma(u) + u\,\sigma'(u)` with :math:`u = \beta x` (series near its root)."""
     x = np.asarray(x)
     if beta == 0.0:
         return np.where(np.isnan(x), x, 0.5)
     u, u_lo, bound = _scaled(x, beta)
-    s, sn = _sigmoids(u)
-    out = s * (1.0 + u * sn)
+    e, b = _exp_parts(u)
+    out = b * (np.where(u >= 0, 1.0, e) + u * (e * b))
     out = _D1.patch(out, u, u_lo)
     return _infinite_limits(x, out, beta, bound, 0.0, 1.0)
 
 
 def silu_second_derivative(x, beta=1.0):
-    r""":math:`\beta\,\sigma(u)\sigma(-u)\,(2 - u\tanh(u/2))` with :math:`u = \beta x` (series near its roots)."""
+    r""":math:`\beta\,\sigma'(u)\,(2 - u\tanh(u/2))` with :math:`u = \beta x` (series near its roots)."""
     x = np.asarray(x)
     if beta == 0.0:
         return np.where(np.isnan(x), x, 0.0)
     u, u_lo, bound = _scaled(x, beta)
-    s, sn = _sigmoids(u)
-    out = (beta * (s * sn)) * (2.0 - u * np.tanh(0.5 * u))
-    out = _D2_POS.patch(out, u, u_lo, scale=beta)
-    out = _D2_NEG.patch(out, u, u_lo, scale=beta)
+    e, b = _exp_parts(u)
+    au = np.abs(u)
+    # u tanh(u/2) = |u| (1 - e) b: 1 - e cancels for small |u|, but there the term is ~u^2/2 next to 2
+    out = (beta * (e * (b * b))) * (2.0 - au * ((1.0 - e) * b))
+    out = _D2.patch(out, au, None if u_lo is None else u_lo * np.sign(u), scale=beta)   # even in u
     return _infinite_limits(x, out, beta, bound, 0.0, 0.0)
 
 
