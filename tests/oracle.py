@@ -45,9 +45,10 @@ def mp_value(spec, x: float, params: dict, order: int = 0, start_prec: int = 160
                 val = func(mp, xm, **params)
             val = mp.mpf(val)
         if prev is not None:
-            if val == prev or (val != 0 and abs(val - prev) <= abs(val) * mp.mpf(2) ** -80):
+            if val != 0 and abs(val - prev) <= abs(val) * mp.mpf(2) ** -80:
                 return val
-            if val == 0 and abs(prev) < mp.mpf(2) ** -1200:
+            if val == 0 and abs(prev) < mp.mpf(2) ** -1200 and prec >= 8 * start_prec:
+                # a formula can cancel to exactly 0 at two precisions: accept 0 only at 8x the start
                 return val
         prev = val
         prec *= 2
@@ -67,8 +68,8 @@ def to_double_double(v) -> tuple[float, float]:
 
 def _key(spec, params, order, xs) -> str:
     func, numeric = _mp_func(spec, order)
-    try:
-        src = inspect.getsource(func)
+    try:   # the whole module: references often call helpers defined beside them
+        src = inspect.getsource(inspect.getmodule(func))
     except (OSError, TypeError):
         src = repr(func)
     h = hashlib.sha256()
