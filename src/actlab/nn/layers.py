@@ -136,7 +136,7 @@ class Activation(Module):
         if names and self.spec.param_derivative is None:
             warnings.warn(f"{self.spec.name} declares learnable parameter(s) {list(names)} but its spec has no "
                           f"param_derivative: they are kept fixed", RuntimeWarning, stacklevel=2)
-            names = ()
+            names, self.num_parameters = (), 1
         if self.num_parameters < 1:
             raise ValueError(f"num_parameters must be >= 1, got {num_parameters}")
         if self.num_parameters > 1 and (f.is_vector or not names):
