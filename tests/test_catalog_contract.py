@@ -118,6 +118,8 @@ def test_kink_conventions(spec, params):
     f = actlab.get(spec.name, **params)
     for kink in spec.properties(params)["kinks"]:
         for dtype in (np.float32, np.float64):
+            if dtype(kink.x) != kink.x:   # the kink is not representable: no input of this dtype is at it
+                continue
             got = f.derivative(np.array([kink.x], dtype))[0]
             assert got == dtype(kink.derivative), f"{f!r}'({kink.x}) = {got}, declared {kink.derivative}"
 
