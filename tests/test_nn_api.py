@@ -297,6 +297,11 @@ def test_random_activation_samples_in_training_and_is_deterministic_in_eval(spec
     assert np.all((slopes >= lo) & (slopes <= hi)) and np.unique(slopes).size > 100
     again = nn.Activation(spec.name, seed=0).forward(x)
     np.testing.assert_array_equal(again, y_train)           # seeded
+    # the layer draws what the catalog's training mode draws from the same generator
+    np.testing.assert_array_equal(y_train, f(x, training=True, rng=np.random.default_rng(0)))
+    x32 = x.astype(np.float32)
+    layer32 = nn.Activation(spec.name, seed=0, dtype=np.float32)
+    assert layer32.forward(x32).dtype == np.float32 and layer32.backward(np.ones_like(x32)).dtype == np.float32
     layer.eval()
     np.testing.assert_array_equal(layer.forward(x), f(x))    # evaluation: the catalog function (mean slope)
     np.testing.assert_array_equal(layer.backward(np.ones_like(x)), f.derivative(x))

@@ -234,19 +234,25 @@ class Activation(Module):
         return all(u.shape == v.shape and np.allclose(u, v, rtol=tol, atol=tol, equal_nan=True) for u, v in pairs)
 
     def _random_training(self, x):
-        """RReLU-style training forward: a slope per element drawn from U(lower, upper)."""
+        """RReLU-style training forward: one negative slope per element drawn from U(lower, upper), with
+        the spec module's ``sample_slopes`` / ``forward_with_slopes`` / ``derivative_with_slopes`` when it
+        has them (so the layer draws exactly what ``f(x, training=True, rng=...)`` draws)."""
         p = self.f.params
         if "lower" not in p or "upper" not in p:
             raise NotImplementedError(f"{self.spec.name}: random activation without lower/upper parameters")
-        sampler = getattr(sys.modules.get(self.spec.fn.__module__), "sample_slopes", None)
+        module = sys.modules.get(self.spec.fn.__module__)
+        sampler = getattr(module, "sample_slopes", None)
         if sampler is not None:
             slopes = np.asarray(sampler(x.shape, p["lower"], p["upper"], self.rng))
         else:
             slopes = self.rng.uniform(p["lower"], p["upper"], size=x.shape)
-        slopes = slopes.astype(x.dtype)
-        neg = np.minimum(x, 0)
-        y = np.where(x > 0, x, slopes * neg)
-        dydx = np.where(x > 0, np.ones_like(x), slopes)
+        fwd = getattr(module, "forward_with_slopes", None)
+        der = getattr(module, "derivative_with_slopes", None)
+        if fwd is not None and der is not None:
+            return fwd(x, slopes), der(x, slopes)
+        s = slopes.astype(x.dtype)
+        y = np.where(x > 0, x, s * np.minimum(x, 0))
+        dydx = np.where(x > 0, np.ones_like(x), s)
         return y, np.where(np.isnan(x), x, dydx)
 
     # ---------------------------------------------------------------- forward / backward
