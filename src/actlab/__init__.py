@@ -5,4 +5,12 @@
 from .core import Activation, ActivationSpec, aliases, get, names, spec, specs
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # heavy layers load on first use, so ``import actlab`` needs only NumPy and SciPy
+    if name in ("compare", "nn", "torch", "analysis", "plotting", "sklearn"):
+        import importlib
+        return importlib.import_module(f"actlab.{name}")
+    raise AttributeError(f"module 'actlab' has no attribute {name!r}")
 __all__ = ["Activation", "ActivationSpec", "aliases", "get", "names", "spec", "specs", "__version__"]

@@ -194,6 +194,86 @@ if typer is not None:
             typer.echo(repr(float(value)) if dtype == "float64" else str(value))
 
 
+if typer is not None:
+    @app.command("compare")
+    def compare_command(
+        dataset: str = typer.Option("digits", "--dataset", help="digits|iris|wine|breast_cancer|diabetes|moons|"
+                                                               "circles|spirals|xor (bundled or generated)."),
+        csv_path: Optional[str] = typer.Option(None, "--csv", help="CSV file with a header row (instead of --dataset)."),
+        target: Optional[str] = typer.Option(None, "--target", help="Target column of --csv."),
+        task: Optional[str] = typer.Option(None, "--task", help="classification|regression (auto-detected)."),
+        activations: Optional[str] = typer.Option(None, "--activations", help="Comma-separated names, or 'all'."),
+        folds: int = typer.Option(5, "--folds"), repeats: int = typer.Option(1, "--repeats"),
+        seed: int = typer.Option(0, "--seed"),
+        hidden: str = typer.Option("64,64", "--hidden", help="Hidden layer sizes, e.g. 64,64."),
+        epochs: int = typer.Option(60, "--epochs"), batch_size: int = typer.Option(64, "--batch-size"),
+        lr: float = typer.Option(3e-3, "--lr"),
+        metric: Optional[str] = typer.Option(None, "--metric", help="accuracy|balanced_accuracy|f1_macro|log_loss "
+                                                                   "or r2|rmse|mae."),
+        out_dir: Optional[str] = typer.Option(None, "--out", help="Report folder (default actlab-compare-DATASET)."),
+        store: Optional[str] = typer.Option(None, "--store", help="SQLite result store (default OUT/results.sqlite)."),
+        backend: str = typer.Option("local", "--backend", help="local|ray."),
+        ray_address: Optional[str] = typer.Option(None, "--ray-address", help="Ray cluster address (default: local)."),
+        device: str = typer.Option("cpu", "--device", help="cpu|cuda."),
+    ):
+        """Choose the hidden activation for a dataset by cross-validation; print a ranked table, write a report."""
+        from pathlib import Path
+
+        from actlab.compare import api as compare_api
+        from actlab.compare.datasets import load, load_csv
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        if csv_path is not None:
+            if not target:
+                raise UsageError("--csv needs --target COLUMN")
+            data = load_csv(csv_path, target, task)
+        else:
+            if target:
+                raise UsageError("--target applies to --csv")
+            data = load(dataset, seed=seed)
+        if task is not None and task not in ("classification", "regression"):
+            raise UsageError(f"--task must be classification or regression, got {task!r}")
+        try:
+            sizes = [int(h) for h in hidden.split(",") if h.strip()]
+        except ValueError:
+            raise UsageError(f"--hidden expects comma-separated integers, got {hidden!r}") from None
+        candidates = compare_api.resolve_activations(activations)
+        # validate everything before writing anything (no partial report, no store for bad input)
+        compare_api.validate(data.X, data.y, task or data.task, folds, repeats)
+        out_path = Path(out_dir or f"actlab-compare-{data.name}")
+        store_path = store or str(out_path / "results.sqlite")
+        tasks = {}
+        with Progress(TextColumn("{task.description:<12}"), BarColumn(), TextColumn("{task.completed}/{task.total} "
+                      "epochs"), TimeElapsedColumn(), console=Console(stderr=True), transient=False) as bar:
+            for f in candidates:
+                tasks[f.name] = bar.add_task(f.name, total=epochs)
+
+            def progress(name, done, total):
+                bar.update(tasks[name], completed=min(done, total))
+
+            result = compare_api.compare(data.X, data.y, candidates, task=task or data.task, folds=folds,
+                                         repeats=repeats, seed=seed, hidden=sizes, epochs=epochs,
+                                         batch_size=batch_size, lr=lr, metric=metric, store=store_path,
+                                         backend=backend, device=device, ray_address=ray_address,
+                                         progress=progress, dataset_name=data.name)
+        table = Table(title=f"actlab compare: {data.name} ({result.task}, {result.metric}, {folds} folds x "
+                            f"{repeats} repeat(s))")
+        for column in ("rank", "activation", "mean ± std", "95% CI", "p vs best", "tied", "time (s)", "folds"):
+            table.add_column(column)
+        for _, r in result.summary.iterrows():
+            table.add_row(str(r["rank"]), r.activation, f"{r['mean']:.4f} ± {r['std']:.4f}",
+                          f"[{r.ci_low:.4f}, {r.ci_high:.4f}]", f"{r.p_vs_best:.3f}",
+                          "yes" if r.indistinguishable_from_best else "no", f"{r.train_time_s:.1f}",
+                          " ".join(f"{v:.3f}" for v in r.folds))
+        out.print(table)
+        rec = result.recommend()
+        out.print(f"[bold]hidden:[/bold] {rec['hidden']} - {rec['verdict']}")
+        out.print(f"[bold]output:[/bold] {rec['output']} - {rec['output_reason']}")
+        paths = result.save(out_path)
+        out.print(f"report: {paths['report.html']} (also report.md, folds.csv, summary.csv, results.json); "
+                  f"store: {store_path}")
+
+
 def entry(argv: Optional[List[str]] = None) -> int:
     """Console-script entry point: run the CLI, turning user errors into one line and exit status 2."""
     if typer is None:
