@@ -17,7 +17,7 @@ import numpy as np
 from ..core import Activation as _BoundActivation
 from ..core import get
 from ..core.numerics import finish, widen
-from .init import default_init, resolve_init
+from .init import resolve_init
 from .module import Module, Parameter, check_dtype, make_rng, require_cache
 
 
