@@ -239,7 +239,8 @@ if typer is not None:
             raise UsageError(f"--hidden expects comma-separated integers, got {hidden!r}") from None
         candidates = compare_api.resolve_activations(activations)
         # validate everything before writing anything (no partial report, no store for bad input)
-        compare_api.validate(data.X, data.y, task or data.task, folds, repeats)
+        _, _, checked_task, _ = compare_api.validate(data.X, data.y, task or data.task, folds, repeats)
+        compare_api.check_options(checked_task, metric, sizes, epochs, batch_size, lr, backend, device)
         out_path = Path(out_dir or f"actlab-compare-{data.name}")
         store_path = store or str(out_path / "results.sqlite")
         tasks = {}

@@ -216,6 +216,30 @@ def validate(X, y, task: str | None, folds: int, repeats: int) -> tuple[np.ndarr
     return X, y, task, classes
 
 
+def check_options(task: str, metric: str | None, hidden, epochs, batch_size, lr, backend="local", device="cpu",
+                  stack=4) -> str:
+    """Validate the training options (before anything is written); returns the metric to use."""
+    if backend not in ("local", "ray"):
+        raise ValueError(f"backend must be 'local' or 'ray', got {backend!r}")
+    if device not in ("cpu", "cuda") and not str(device).startswith("cuda:"):
+        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
+    if str(device).startswith("cuda"):
+        import torch
+        if not torch.cuda.is_available():
+            raise ValueError("--device cuda requested but CUDA is not available on this machine")
+    metric = metric or METRICS[task][0]
+    if metric not in METRICS[task]:
+        raise ValueError(f"metric {metric!r} does not apply to {task}; choose one of {', '.join(METRICS[task])}")
+    if not hidden or any(int(h) < 1 for h in hidden):
+        raise ValueError(f"--hidden must be positive layer sizes, got {list(hidden)}")
+    for name, value in (("epochs", epochs), ("batch_size", batch_size), ("stack", stack)):
+        if int(value) < 1:
+            raise ValueError(f"{name} must be at least 1, got {value}")
+    if not (lr > 0 and math.isfinite(lr)):
+        raise ValueError(f"lr must be a positive number, got {lr}")
+    return metric
+
+
 def compare(X, y=None, activations=None, *, task: str | None = None, folds: int = 5, repeats: int = 1,
             seed: int = 0, hidden: Sequence[int] = (64, 64), epochs: int = 60, batch_size: int = 64,
             lr: float = 3e-3, metric: str | None = None, store: str | ResultStore | None = None,
@@ -234,28 +258,9 @@ def compare(X, y=None, activations=None, *, task: str | None = None, folds: int 
     import pandas as pd
     if isinstance(X, Dataset):
         dataset_name, task, X, y = X.name, task or X.task, X.X, X.y
-    if backend not in ("local", "ray"):
-        raise ValueError(f"backend must be 'local' or 'ray', got {backend!r}")
-    if device not in ("cpu", "cuda") and not str(device).startswith("cuda:"):
-        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
-    if str(device).startswith("cuda"):
-        import torch
-        if not torch.cuda.is_available():
-            raise ValueError("--device cuda requested but CUDA is not available on this machine")
     X, y, task, classes = validate(X, y, task, folds, repeats)
-    metric = metric or METRICS[task][0]
-    if metric not in METRICS[task]:
-        raise ValueError(f"metric {metric!r} does not apply to {task}; choose one of {', '.join(METRICS[task])}")
-    if any(int(h) < 1 for h in hidden) or not hidden:
-        raise ValueError(f"--hidden must be positive layer sizes, got {list(hidden)}")
-    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if int(value) < 1:
-            raise ValueError(f"{name} must be at least 1, got {value}")
-    if int(stack) < 1:
-        raise ValueError(f"stack must be at least 1, got {stack}")
+    metric = check_options(task, metric, hidden, epochs, batch_size, lr, backend, device, stack)
     stack = int(stack)
-    if not (lr > 0 and math.isfinite(lr)):
-        raise ValueError(f"lr must be a positive number, got {lr}")
     candidates = resolve_activations(activations)
     train_config = TrainConfig(hidden=tuple(int(h) for h in hidden), epochs=int(epochs), batch_size=int(batch_size),
                                lr=float(lr), patience=int(patience), init=init)

@@ -62,8 +62,8 @@ def figure(result):
     lo = means - table["ci_low"].to_numpy()
     hi = table["ci_high"].to_numpy() - means
     colours = ["tab:green" if t else "tab:gray" for t in table.indistinguishable_from_best]
-    ax1.errorbar(means, y, xerr=[np.nan_to_num(lo), np.nan_to_num(hi)], fmt="none", ecolor=colours, capsize=3)
-    ax1.scatter(means, y, c=colours, zorder=3)
+    for yi, m, l, h, c in zip(y, means, np.nan_to_num(lo), np.nan_to_num(hi), colours):
+        ax1.errorbar([m], [yi], xerr=[[l], [h]], fmt="o", color=c, ecolor=c, capsize=3)
     ax1.set_yticks(y, table.activation)
     ax1.set_xlabel(f"{result.metric} (mean, 95% CI)")
     ax1.set_title("Score per activation (green: tied with best)")

@@ -145,6 +145,15 @@ def silu_second_derivative(x, beta=1.0):
     return _infinite_limits(x, out, beta, bound, 0.0, 0.0)
 
 
+def silu_param_derivative(x, beta=1.0):
+    r""":math:`\partial f/\partial\beta = x^2\,\sigma'(\beta x)` (what a network needs to learn Swish's beta)."""
+    x = np.asarray(x)
+    u, _, _ = _scaled(x, beta, exact=False) if beta != 0.0 else (0.0 * x, None, None)
+    e, b = _exp_parts(u)
+    # x * (x * sigma') keeps the product finite where sigma' underflows before x^2 overflows
+    return {"beta": np.where(np.isinf(x), 0.0, x * (np.where(np.isinf(x), 0.0, x) * (e * (b * b))))}
+
+
 def _mp_sigmoids(mp, x, beta):
     u = beta * x
     return u, 1 / (1 + mp.exp(-u)), 1 / (1 + mp.exp(u))
@@ -165,6 +174,7 @@ register(ActivationSpec(
     params=(Param("beta", 1.0, "slope of the sigmoid gate; 0 gives x/2, large values approach ReLU",
                   low=0.0, learnable=True),),
     fn=silu, derivative=silu_derivative, second_derivative=silu_second_derivative,
+    param_derivative=silu_param_derivative,
     formula=r"\mathrm{silu}(x) = x\,\sigma(\beta x) = \frac{x}{1+e^{-\beta x}}",
     derivative_formula=r"\mathrm{silu}'(x) = \sigma(\beta x)\bigl(1 + \beta x\,(1-\sigma(\beta x))\bigr)",
     second_derivative_formula=r"\mathrm{silu}''(x) = \beta\,\sigma(\beta x)(1-\sigma(\beta x))"
