@@ -275,6 +275,21 @@ if typer is not None:
                   f"store: {store_path}")
 
 
+def _load_command_modules() -> None:
+    """Every ``actlab/cli/cmd_*.py`` module adds its commands with ``register(app)`` (one file per command group,
+    so command groups are added without editing this file)."""
+    import importlib
+    import pkgutil
+    from . import __path__ as cli_path
+    for module in sorted(m.name for m in pkgutil.iter_modules(cli_path)):
+        if module.startswith("cmd_"):
+            importlib.import_module(f"{__package__}.{module}").register(app)
+
+
+if typer is not None:
+    _load_command_modules()
+
+
 def entry(argv: Optional[List[str]] = None) -> int:
     """Console-script entry point: run the CLI, turning user errors into one line and exit status 2."""
     if typer is None:
