@@ -115,7 +115,8 @@ if typer is not None:
             typer.echo(json.dumps(rows, indent=2))
             return
         table = Table(title=f"actlab catalog: {len(rows)} activations")
-        for column in ("name", "family", "range", "monotonic", "smoothness", "parameters"):
+        table.add_column("name", no_wrap=True, min_width=max(len(r["name"]) for r in rows))
+        for column in ("family", "range", "monotonic", "smoothness", "parameters"):
             table.add_column(column)
         for spec, row in zip(actlab.specs(), rows):
             lo, hi = spec.properties()["output_range"]
