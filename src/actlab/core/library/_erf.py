@@ -15,17 +15,19 @@ float64 accuracy is ample there.  Writing the tail as :math:`\varphi(t)R(t)` avo
 * :math:`R` is smooth and :math:`O(1/t)`, so no argument scaling (:math:`t/\sqrt 2`) is rounded before
   an exponential.
 
-:math:`R` in ``longdouble``: for :math:`0 \le t \le 5` from a table of :math:`R(c)` at
-:math:`c = j/8` (30 digits, from mpmath) and the exact identity
+:math:`R` in ``longdouble``: for :math:`0 \le t \le 8` from tables at the centres :math:`c = j/8`
+(:math:`R(c)` to 30 digits from mpmath for :math:`c \le 5`, from a 200-level continued fraction beyond;
+:math:`\varphi(c)` from the exact :math:`c^2`) and the exact identities
 
 .. math::
-    R(t) = e^{-u(c+t)/2}\Bigl(R(c) + \int_0^u e^{cs - s^2/2}\,ds\Bigr), \qquad c = \lceil 8t \rceil/8,\;
-    u = c - t \in [0, 1/8),
+    R(t) = e^{-u(c+t)/2}\Bigl(R(c) + \int_0^u e^{cs - s^2/2}\,ds\Bigr), \quad
+    \varphi(t) = \varphi(c)\,e^{u(c+t)/2}, \qquad c = \mathrm{rint}(8t)/8,\; u = c - t \in [-1/16, 1/16],
 
-with the integral summed as a Taylor series (its coefficients obey :math:`(k+1)a_{k+1} = c a_k - a_{k-1}`);
-every term is positive, so nothing cancels.  For :math:`t > 5`, the even contraction of Laplace's
-continued fraction :math:`R(t) = t/(t^2+1-1\cdot2/(t^2+5-3\cdot4/(t^2+9-\dots)))`, 20 levels, evaluated
-bottom-up.  Checked against mpmath to a few ``longdouble`` ULP on :math:`[0, 160]`.
+so :math:`\varphi` needs no extended square there.  The integral is a Taylor series in :math:`u` whose
+coefficients (:math:`(k+1)a_{k+1} = c a_k - a_{k-1}`) are tabulated per centre; it cancels at most
+1.5 bits against :math:`R(c)`.  For :math:`t > 8`, the even contraction of Laplace's continued fraction
+:math:`R(t) = t/(t^2+1-1\cdot2/(t^2+5-3\cdot4/(t^2+9-\dots)))`, 12 levels, evaluated bottom-up.
+Checked against mpmath to a few ``longdouble`` ULP on :math:`[0, 160]`.
 """
 from __future__ import annotations
 
@@ -55,11 +57,35 @@ _R_TABLE_TEXT = (
     "0.212570580442031790225660005252", "0.207272200856501045271549990454", "0.202223236633054652353510911345",
     "0.197406969237519291927627596579", "0.192808104715315764877465727918",
 )
-_R_TABLE = np.array([LD(s) for s in _R_TABLE_TEXT], dtype=LD)
-_TABLE_END = 5.0
-_SERIES_TERMS = 22
-_CF_DEPTH = 20
+_STEP = 0.125            # table spacing
+_TABLE_END = 8.0
+_SERIES_TERMS = 17
+_CF_DEPTH = 12           # for t > 8 (10 levels give 2^-68 at t = 8)
 T_MAX = 160.0            # Phi(-t), phi(t) underflow to 0 in every working type beyond this
+
+
+def _build_tables():
+    """R(c), phi(c) and the series coefficients b_k(c) = a_k(c)/(k+1) at the centres c = j/8, in longdouble."""
+    n = int(_TABLE_END / _STEP) + 1
+    c = np.arange(n, dtype=LD) * LD(_STEP)
+    r = np.empty(n, dtype=LD)
+    r[:len(_R_TABLE_TEXT)] = [LD(s) for s in _R_TABLE_TEXT]
+    rest = c[len(_R_TABLE_TEXT):]             # t >= 5.125: the continued fraction converges fast; go deep
+    t2 = rest * rest
+    v = t2 + 801
+    for k in range(200, 0, -1):
+        v = t2 + (4 * k - 3) - (2 * k - 1) * (2 * k) / v
+    r[len(_R_TABLE_TEXT):] = rest / v
+    phi = np.exp(-0.5 * (c * c)) * LD(_INV_SQRT_2PI)    # c*c exact
+    a_prev, a = np.zeros(n, dtype=LD), np.ones(n, dtype=LD)
+    b = [a.copy()]
+    for k in range(1, _SERIES_TERMS):
+        a_prev, a = a, (c * a - a_prev) / k
+        b.append(a / (k + 1))
+    return r, phi, np.array(b, dtype=LD)
+
+
+_R_TAB, _PHI_TAB, _B_TAB = _build_tables()
 
 
 def pair(text: str, dtype) -> tuple:
@@ -100,33 +126,46 @@ def norm_pdf(t):
     return exp_minus_half_square(t) * np.asarray(LD(_INV_SQRT_2PI)).astype(t.dtype)
 
 
-def mills_ratio(t):
-    r"""Mills ratio :math:`R(t) = (1-\Phi(t))/\varphi(t)` for :math:`0 \le t \le` ``T_MAX`` (NaN stays NaN)."""
+def pdf_and_mills(t):
+    r""":math:`(\varphi(t), R(t))` for :math:`0 \le t \le` ``T_MAX`` (NaN stays NaN).
+
+    In ``longdouble``, for :math:`t \le 8`: :math:`\varphi(t) = \varphi(c)E` and
+    :math:`R(t) = (R(c) + J(u))/E` with :math:`E = e^{u(c+t)/2}`, :math:`c = j/8` the nearest centre and
+    :math:`u = c - t \in [-1/16, 1/16]` (exact); beyond, :func:`norm_pdf` and the continued fraction.
+    Each branch is evaluated only on its own elements.
+    """
     t = np.asarray(t)
     if t.dtype != LD:
         from scipy.special import erfcx
-        return np.asarray(LD(_SQRT_PI_OVER_2)).astype(t.dtype) * erfcx(t * 0.7071067811865476)
-    small = t <= _TABLE_END
-    # table + series on [0, 5]
-    ts = np.where(small, t, 0.0)
-    j = np.ceil(ts * 8.0)
-    c = j * 0.125
-    u = c - ts                                       # exact, in [0, 1/8)
-    a_prev, a = np.zeros_like(ts), np.ones_like(ts)
-    power = u.copy()
-    integral = u.copy()
-    for k in range(1, _SERIES_TERMS):
-        a_prev, a = a, (c * a - a_prev) / k
-        power = power * u
-        integral = integral + a * power / (k + 1)
-    r_small = np.exp(-0.5 * u * (c + ts)) * (_R_TABLE[j.astype(np.intp)] + integral)
-    # continued fraction beyond
-    tl = np.where(small, _TABLE_END, t)             # NaN passes through here
-    t2 = tl * tl
+        return norm_pdf(t), np.asarray(LD(_SQRT_PI_OVER_2)).astype(t.dtype) * erfcx(t * 0.7071067811865476)
+    flat = t.reshape(-1)
+    near = flat <= _TABLE_END                        # NaN goes to the far branch
+    phi = np.empty_like(flat)
+    ratio = np.empty_like(flat)
+    tn = flat[near]
+    j = np.rint(tn * (1.0 / _STEP)).astype(np.intp)
+    c = j * LD(_STEP)
+    u = c - tn
+    acc = _B_TAB[-1][j]
+    for row in _B_TAB[-2::-1]:
+        acc = acc * u + row[j]
+    e = np.exp(0.5 * u * (c + tn))
+    phi[near] = _PHI_TAB[j] * e
+    ratio[near] = (_R_TAB[j] + acc * u) / e
+    far = ~near
+    tf = flat[far]
+    t2 = tf * tf
     v = t2 + (4 * _CF_DEPTH + 1)
     for k in range(_CF_DEPTH, 0, -1):
         v = t2 + (4 * k - 3) - (2 * k - 1) * (2 * k) / v
-    return np.where(small, r_small, tl / v)
+    phi[far] = norm_pdf(tf)
+    ratio[far] = tf / v
+    return phi.reshape(t.shape), ratio.reshape(t.shape)
+
+
+def mills_ratio(t):
+    r"""Mills ratio :math:`R(t) = (1-\Phi(t))/\varphi(t)` for :math:`0 \le t \le` ``T_MAX``."""
+    return pdf_and_mills(t)[1]
 
 
 def ndtr(x):
@@ -134,5 +173,6 @@ def ndtr(x):
     give 1 and 0)."""
     x = np.asarray(x)
     t = np.minimum(np.abs(x), T_MAX)
-    tail = norm_pdf(t) * mills_ratio(t)              # Phi(-|x|)
+    phi, ratio = pdf_and_mills(t)
+    tail = phi * ratio                               # Phi(-|x|)
     return np.where(x < 0, tail, 1.0 - tail)

@@ -96,20 +96,25 @@ def _consts(dtype):
 
 
 def _near_root(x, root, taylor, value):
-    """``value``, replaced by the Taylor series about ``root`` (an ``(hi, lo)`` pair) within the window."""
+    """``value``, replaced by the Taylor series about ``root`` (an ``(hi, lo)`` pair) within the window
+    (evaluated on those elements only)."""
     s = (x - root[0]) - root[1]
     inside = np.abs(s) < _WINDOW
-    s = np.where(inside, s, 0.0)               # guard: no overflow of s**17 far away
+    if not inside.any():
+        return value
+    value = np.array(value, copy=True)
+    s = s[inside]
     acc = np.zeros_like(s)
     for c in reversed(taylor):
         acc = (acc + c) * s
-    return np.where(inside, acc, value)
+    value[inside] = acc
+    return value
 
 
 # ---------------------------------------------------------------------------------------- exact
 def _exact_parts(x):
     t = np.minimum(np.abs(x), _erf.T_MAX)
-    return t, _erf.norm_pdf(t), _erf.mills_ratio(t)
+    return (t, *_erf.pdf_and_mills(t))
 
 
 def _exact(x):
