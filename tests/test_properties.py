@@ -187,7 +187,10 @@ def test_cost_is_measured():
 def test_renderings_roundtrip():
     rows = [P.measure(n, timing=False) for n in ("relu", "sigmoid", "exponential", "softmax")]
     md = P.to_markdown(rows)
-    assert md.count("\n") == len(rows) + 2 and "| relu |" in md and "∞" in md
+    lines = md.splitlines()
+    assert len(lines) == len(rows) + 4 and "| relu |" in md and "| softmax* |" in md and "∞" in md
+    assert all(line.replace("\\|", "").count("|") == len(P.COLUMNS) + 1 for line in lines[:len(rows) + 2])
+    assert lines[-1] == P.VECTOR_NOTE
     data = json.loads(P.to_json(rows))
     assert [d["name"] for d in data] == ["relu", "sigmoid", "exponential", "softmax"]
     assert data[2]["max_abs_fprime"] == "inf" and data[0]["saturating"] == ["-inf"]

@@ -324,6 +324,9 @@ COLUMNS = (  # (field, header)
 )
 
 
+VECTOR_NOTE = "\\* vector activation, measured on its first output for the input [x, 0, ..., 0]"
+
+
 def _num(v: float, digits: int = 4) -> str:
     if v is None:
         return "-"
@@ -336,9 +339,7 @@ def _num(v: float, digits: int = 4) -> str:
 
 def cells(p: Properties) -> dict[str, str]:
     """Human-readable cells of one row, keyed by the fields of :data:`COLUMNS`."""
-    name = p.name if not p.view.startswith(p.name + "(") else p.name
-    if "([" in p.view:
-        name = f"{p.name} (as {p.view})"
+    name = p.name + ("*" if "([" in p.view else "")
     yes = lambda b: "yes" if b else "no"   # noqa: E731
     return {
         "name": name,
@@ -362,11 +363,14 @@ def cells(p: Properties) -> dict[str, str]:
 
 def to_markdown(rows: Iterable[Properties]) -> str:
     """A GitHub-flavoured Markdown table."""
-    headers = [h for _, h in COLUMNS]
+    headers = [h.replace("|", "\\|") for _, h in COLUMNS]
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    rows = list(rows)
     for p in rows:
         c = cells(p)
         lines.append("| " + " | ".join(c[k].replace("|", "\\|") for k, _ in COLUMNS) + " |")
+    if any("([" in p.view for p in rows):
+        lines += ["", VECTOR_NOTE]
     return "\n".join(lines) + "\n"
 
 
