@@ -162,3 +162,35 @@ def test_convergence_warning_and_early_stopping(iris):
     es = MLPClassifier((8,), max_iter=500, early_stopping=True, n_iter_no_change=5, learning_rate_init=0.05,
                        random_state=0).fit(X, y)
     assert es.n_iter_ < 500 and len(es.validation_loss_curve_) == es.n_iter_ == len(es.loss_curve_)
+
+
+# ------------------------------------------------------------------ the estimators' hidden layers: precision='fast'
+_ELEMENTWISE = [n for n in actlab.names() if not actlab.get(n).is_vector and not actlab.spec(n).random]
+_GRID = np.concatenate([np.linspace(-50, 50, 1001), [0.0, -0.0, 1e-300, -1e-300, 700.0, -700.0, 1e300, -1e300,
+                                                     np.inf, -np.inf, np.nan]])
+
+
+@pytest.mark.parametrize("name", _ELEMENTWISE)
+def test_fast_precision_matches_catalog(name):
+    """precision='fast' computes float64 inputs in float64 (not longdouble): within 1e-12 of the catalog, same
+    inf/nan, no warnings; float32 inputs (already computed in float64 by the catalog) are bit-identical."""
+    import warnings
+    for dtype, x in ((np.float64, _GRID), (np.float32, np.clip(_GRID, -3e38, 3e38).astype(np.float32))):
+        exact = actlab.nn.Activation(name, learnable=(), dtype=dtype)
+        fast = actlab.nn.Activation(name, learnable=(), dtype=dtype, precision="fast")
+        y, g = exact.forward(x), exact.backward(np.ones_like(x))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            yf, gf = fast.forward(x), fast.backward(np.ones_like(x))
+        assert yf.dtype == gf.dtype == x.dtype
+        if dtype == np.float32:
+            np.testing.assert_array_equal(yf, y)
+            np.testing.assert_array_equal(gf, g)
+        else:
+            np.testing.assert_allclose(yf, y, rtol=1e-12, atol=1e-300)
+            np.testing.assert_allclose(gf, g, rtol=1e-12, atol=1e-300)
+
+
+def test_precision_is_validated():
+    with pytest.raises(ValueError, match="precision"):
+        actlab.nn.Activation("relu", precision="approx")

@@ -97,6 +97,22 @@ def _eval_kernel(kernel, x: np.ndarray, params: dict):
     return finish(np.broadcast_to(out, x.shape), x.dtype)
 
 
+_F64 = np.dtype(np.float64)
+PRECISIONS = ("exact", "fast")
+
+
+def _fast_kernel(kernel, x: np.ndarray, params: dict):
+    """``precision='fast'``: the spec kernel in float64 (the working type the catalog uses for float16/32
+    inputs) instead of ``np.longdouble`` for float64 inputs -- the same guarded formulas, a few ulp instead of
+    correctly rounded, 5-30x faster; the result has ``x``'s dtype."""
+    w = x if x.dtype == _F64 else x.astype(_F64)
+    with np.errstate(all="ignore"):     # kernels guard their arguments; rounding to float32 may overflow to inf
+        out = np.asarray(kernel(w, **params))
+        if out.shape != x.shape:
+            out = np.broadcast_to(out, x.shape)
+        return out if out.dtype == x.dtype else out.astype(x.dtype)
+
+
 class Activation(Module):
     r"""A catalog activation as a layer: ``Activation('elu', alpha=0.5)``, ``Activation('prelu', num_parameters=8)``.
 
@@ -108,6 +124,9 @@ class Activation(Module):
         axis: axis of vector activations (softmax, glu, maxout, ...); default the last.
         rng, seed: generator for random activations (RReLU's slopes in training mode).
         dtype: dtype of the learnable parameters (the input's dtype is kept).
+        precision: 'exact' (default: the catalog's evaluation, float64 inputs computed in ``np.longdouble``
+            and correctly rounded) or 'fast' (elementwise activations without per-unit parameters: the same
+            kernels computed in float64, a few ulp from the catalog and 5-30x cheaper -- plenty for training).
         **params: parameter values (initial values of the learnable ones).
 
     Learnable parameters are kept inside their catalog domain by clipping before each evaluation
@@ -120,9 +139,12 @@ class Activation(Module):
     """
 
     def __init__(self, activation, num_parameters: int = 1, *, learnable=None, axis: int = -1, rng=None,
-                 seed=None, dtype=np.float64, **params) -> None:
+                 seed=None, dtype=np.float64, precision: str = "exact", **params) -> None:
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
         f = get(activation, **params)
         self.f = f
+        self.precision = precision
         self.spec = f.spec
         self.axis = int(axis)
         self.dtype = check_dtype(dtype)
@@ -269,7 +291,11 @@ class Activation(Module):
             self._bound = None
             return self._per_unit(x, self._unit_values(), ("f",))["f"]
         self._bound = f = self.current()
-        return f(x, axis=self.axis) if f.is_vector else f(x)
+        if f.is_vector:
+            return f(x, axis=self.axis)
+        if self.precision == "fast":
+            return _fast_kernel(self.spec.fn, x, f.params)
+        return f(x)
 
     def backward(self, grad):
         x = require_cache(self, self._x)
@@ -284,6 +310,8 @@ class Activation(Module):
             gx = g * self._dydx
         elif f.is_vector:
             gx = f.vjp(x, g, axis=self.axis)
+        elif self.precision == "fast" and self.spec.derivative is not None:
+            gx = g * _fast_kernel(self.spec.derivative, x, f.params)
         else:
             gx = g * f.derivative(x)
         if self._learn and self._dydx is None:

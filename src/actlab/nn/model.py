@@ -68,10 +68,11 @@ class MLP(Sequential):
             rather than one shared scalar per layer.
         seed, rng: one generator draws every layer's weights (and RReLU samples), in order.
         dtype: float32 or float64 for all parameters.
+        precision: 'exact' or 'fast', passed to every :class:`~actlab.nn.layers.Activation` (see there).
     """
 
     def __init__(self, sizes: Sequence[int], activation="relu", output=None, *, init=None, per_unit: bool = False,
-                 seed=None, rng=None, dtype=np.float64) -> None:
+                 seed=None, rng=None, dtype=np.float64, precision: str = "exact") -> None:
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2:
             raise ValueError(f"MLP needs at least [in, out] sizes, got {sizes}")
@@ -87,7 +88,7 @@ class MLP(Sequential):
         for units, act in zip(sizes[1:-1], acts):
             f = get(act)
             n_param = units if per_unit and f.spec.learnable and not f.is_vector else 1
-            act_layer = Activation(f, num_parameters=n_param, rng=gen, dtype=self.dtype)
+            act_layer = Activation(f, num_parameters=n_param, rng=gen, dtype=self.dtype, precision=precision)
             dense_out = input_size_for(act_layer, units)
             layers.append(Dense(width, dense_out, init=init if init is not None else default_init(f), rng=gen,
                                 dtype=self.dtype))
@@ -96,7 +97,7 @@ class MLP(Sequential):
         layers.append(Dense(width, sizes[-1], init=init if init is not None else default_init(None), rng=gen,
                             dtype=self.dtype))
         if output is not None:
-            layers.append(Activation(output, rng=gen, dtype=self.dtype))
+            layers.append(Activation(output, rng=gen, dtype=self.dtype, precision=precision))
         super().__init__(*layers)
 
     def extra_repr(self) -> str:

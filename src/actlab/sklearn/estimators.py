@@ -123,7 +123,7 @@ class _BaseMLP(BaseEstimator):
         X = np.asarray(X, dtype=dtype)
         rng = check_random_state(self.random_state)
         init_seed, fit_seed, split_seed = (int(s) for s in rng.randint(np.iinfo(np.int32).max, size=3))
-        model = MLP([X.shape[1], *sizes, n_outputs], activation=acts, seed=init_seed, dtype=dtype)
+        model = MLP([X.shape[1], *sizes, n_outputs], activation=acts, seed=init_seed, dtype=dtype, precision="fast")
         validation = None
         if self.early_stopping:
             try:
@@ -176,7 +176,7 @@ class _BaseMLP(BaseEstimator):
         saved = state.pop("_model_state", None)
         super().__setstate__(state)
         if saved is not None:
-            model = MLP(saved["sizes"], activation=self.activations_, seed=0, dtype=saved["dtype"])
+            model = MLP(saved["sizes"], activation=self.activations_, seed=0, dtype=saved["dtype"], precision="fast")
             model.load_state_dict(saved["params"])
             self.model_ = model.eval()
             self._set_views()
