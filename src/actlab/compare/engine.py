@@ -42,11 +42,45 @@ def _init_std(scheme: str, gain: float, fan_in: int, fan_out: int) -> float:
     return gain / math.sqrt(fan_in)          # he (gain sqrt 2) and lecun (gain 1)
 
 
+def _native_equivalent(act: "actlab.Activation", torch):
+    """The native ``torch.nn`` module with the same definition as ``act`` (found by the spec's class name, built with
+    the parameters its constructor accepts, and *verified* against the catalog on [-8, 8]), or None.
+
+    Training speed matters here more than the last ULP in the tails: native float32 kernels are several times faster
+    than the exact ones, and a network cannot tell the difference.  Anything that does not verify uses
+    ``actlab.torch``."""
+    import inspect
+    native = getattr(torch.nn, act.spec.class_name, None)
+    if not (isinstance(native, type) and issubclass(native, torch.nn.Module)):
+        return None
+    try:
+        accepted = inspect.signature(native).parameters
+        module = native(**{k: v for k, v in act.params.items() if k in accepted})
+    except (TypeError, ValueError):
+        return None
+    x = np.linspace(-8, 8, 257)
+    with torch.no_grad():
+        try:
+            got = module(torch.as_tensor(x)).numpy()
+        except Exception:
+            return None
+    want = act(x)
+    if got.shape != want.shape or not np.allclose(got, want, rtol=1e-6, atol=1e-9):
+        return None
+    return native, {k: v for k, v in act.params.items() if k in accepted}
+
+
 def _torch_activation(config: dict, n_models: int, torch):
-    """A callable on stacked tensors (M, B, H).  Activations with learnable parameters get one module per model
+    """Modules for a stack of ``n_models`` models.  Activations with learnable parameters get one module per model
     (a shared slope would be trained on other folds' test samples); the others one module for the stack."""
-    from actlab import torch as actlab_torch
-    make = lambda: actlab_torch.get(config["name"], **config.get("params", {}))
+    act = actlab.get(config)
+    found = _native_equivalent(act, torch)
+    if found is not None:
+        native, kwargs = found
+        make = lambda: native(**kwargs)
+    else:
+        from actlab import torch as actlab_torch
+        make = lambda: actlab_torch.get(config["name"], **config.get("params", {}))
     module = make()
     if not list(module.parameters()):
         return [module] * n_models, False
