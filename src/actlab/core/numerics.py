@@ -14,6 +14,8 @@ Rules every kernel follows (each one a bug a well-known library shipped):
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 LD = np.longdouble
@@ -83,3 +85,90 @@ def softplus(x):
 def guard(x, mask, safe=0.0):
     """``x`` where ``mask`` else ``safe``: makes the argument of a branch harmless (see module doc)."""
     return np.where(mask, x, safe)
+
+
+# ------------------------------------------------------------------ error-free transformations
+# NumPy has no fused multiply-add, so exact products use Dekker's algorithm on Veltkamp-split operands.
+# Everything below computes in its arguments' dtype (Python-float constants are weak under NEP 50), so
+# a longdouble input stays longdouble.
+
+def splitter(dtype) -> float:
+    r"""Veltkamp's constant :math:`2^{s} + 1`, :math:`s = \lceil p/2 \rceil`, for a ``p``-bit significand.
+
+    ``p`` counts the implicit bit: float64 (``p = 53``) gives :math:`2^{27} + 1`, x86 80-bit longdouble
+    (``p = 64``) gives :math:`2^{32} + 1`, float32 :math:`2^{12} + 1`.  Taken from ``np.finfo``, so a
+    platform whose longdouble is float64 gets the float64 constant.
+    """
+    p = np.finfo(dtype).nmant + 1
+    return float(2 ** ((p + 1) // 2) + 1)
+
+
+def split(a):
+    r"""Veltkamp's splitting: ``(hi, lo)`` with :math:`a = hi + lo` exactly, in ``a``'s dtype.
+
+    With :math:`c = (2^{s} + 1)\,a` (see :func:`splitter`), :math:`hi = c - (c - a)` keeps the leading
+    :math:`p - s` bits of :math:`a` (half the significand) and :math:`lo = a - hi` the rest in at most
+    :math:`s - 1` bits plus a sign, so any product of two halves is exact in the same dtype.
+    No overflow check: :math:`|a|` must stay below ``max / (2**s + 1)``.
+    """
+    c = splitter(np.asarray(a).dtype) * a
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def two_product(a, b):
+    r"""Dekker's product: ``(p, e)`` with :math:`p = \mathrm{fl}(ab)` and :math:`ab = p + e` exactly.
+
+    .. math::
+        e = \bigl((a_h b_h - p) + a_h b_l + a_l b_h\bigr) + a_l b_l
+
+    from the :func:`split` halves of ``a`` and ``b``: every partial product is exact and the sums cancel
+    exactly, barring overflow (see :func:`split`) and underflow of the parts.  Used where the rounding of
+    a product is amplified afterwards, e.g. :math:`x^2` inside :math:`e^{-x^2}`.
+    """
+    p = a * b
+    ah, al = split(a)
+    bh, bl = split(b)
+    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    return p, e
+
+
+def two_product_scaled(a: float, x):
+    r""":func:`two_product` for a Python float ``a`` of any magnitude: ``(hi, lo)`` with
+    :math:`hi + lo = a x` exactly in ``x``'s dtype.
+
+    A thin wrapper, kept because splitting ``a`` itself can overflow (``a * splitter`` for huge ``a``) and
+    ``a x`` may be out of range where :math:`m x` is not: ``a = m 2^k`` (``math.frexp``,
+    :math:`|m| \in [1/2, 1)`) is split through its mantissa :math:`m` and the exponent applied to both
+    parts at the end (exact, by ``np.ldexp``).  ``x`` must be finite with ``|x| <= max / 2**40``; the
+    parts may underflow when :math:`a x` is near the bottom of the range.
+    """
+    mantissa, exponent = math.frexp(a)
+    hi, lo = two_product(x, np.asarray(mantissa, dtype=x.dtype)[()])
+    return np.ldexp(hi, exponent), np.ldexp(lo, exponent)
+
+
+# ------------------------------------------------------------------ tail-accurate helpers
+
+def sech2(x):
+    r""":math:`\operatorname{sech}^2 x = \dfrac{4e}{(1+e)^2}` with :math:`e = e^{-2|x|} \in (0, 1]`.
+
+    No cancellation (``1 - tanh(x)**2`` is exactly 0 for :math:`|x| > 19` in float64, while the true
+    value is normal up to :math:`|x| \approx 354`) and no overflow (``cosh`` overflows).  :math:`|x|` is
+    capped at :math:`10^4` (the value there is below every subnormal) so ``2|x|`` never overflows.
+    """
+    e = np.exp(-2.0 * np.minimum(np.abs(x), 1e4))
+    return 4.0 * e / ((1.0 + e) * (1.0 + e))
+
+
+def horner(t, coefficients):
+    r"""Horner's scheme for :math:`\sum_{k=0}^{n} c_k t^k`, ``coefficients`` lowest degree first.
+
+    :math:`(\dots(c_n t + c_{n-1}) t + \dots) t + c_0`.  The coefficients should already be in ``t``'s
+    dtype (see :func:`const`) or weak Python floats; each may also be an array broadcasting against
+    ``t`` (e.g. per-element coefficient rows of a table).
+    """
+    acc = coefficients[-1]
+    for c in coefficients[-2::-1]:
+        acc = acc * t + c
+    return acc

@@ -20,9 +20,9 @@ Systems 2, 1988 (radial basis function networks).
 """
 import numpy as np
 
+from ..numerics import two_product
 from ..registry import register
 from ..spec import ActivationSpec, Init
-from ._exact import two_product
 
 
 def _parts(x):

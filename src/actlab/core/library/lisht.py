@@ -24,10 +24,9 @@ activation function for neural networks, arXiv:1901.05894, 2019.
 """
 import numpy as np
 
-from ..numerics import const
+from ..numerics import const, horner, sech2
 from ..registry import register
 from ..spec import ActivationSpec, Init
-from ._exact import horner, sech2
 
 # root r of 1 - x tanh x as r1 + r2 + r3 (doubles), and the Taylor coefficients of
 # g(r + t) = 1 - (r + t) tanh(r + t) for t^1 .. t^15 (mpmath, 50 digits)

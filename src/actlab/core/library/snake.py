@@ -38,9 +38,9 @@ import math
 
 import numpy as np
 
+from ..numerics import two_product
 from ..registry import register
 from ..spec import ActivationSpec, Init, Param
-from ._exact import two_product
 
 LD = np.longdouble
 

@@ -24,13 +24,9 @@ Springer 1998 (why tanh, zero-centred, trains faster than the logistic sigmoid).
 """
 import numpy as np
 
+from ..numerics import sech2
 from ..registry import register
 from ..spec import ActivationSpec, Init
-
-
-def _sech2(x):
-    e = np.exp(-2.0 * np.minimum(np.abs(x), 1e4))
-    return 4.0 * e / ((1.0 + e) * (1.0 + e))
 
 
 def tanh(x):
@@ -40,12 +36,12 @@ def tanh(x):
 
 def tanh_derivative(x):
     r""":math:`\operatorname{sech}^2(x) = 4e/(1+e)^2` with :math:`e = e^{-2|x|}`."""
-    return _sech2(x)
+    return sech2(x)
 
 
 def tanh_second_derivative(x):
     r""":math:`-2\tanh(x)\operatorname{sech}^2(x)`."""
-    return -2.0 * np.tanh(x) * _sech2(x)
+    return -2.0 * np.tanh(x) * sech2(x)
 
 
 register(ActivationSpec(

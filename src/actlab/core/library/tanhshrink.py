@@ -25,10 +25,9 @@ environment for machine learning, BigLearn NIPS Workshop 2011), kept in PyTorch.
 """
 import numpy as np
 
-from ..numerics import const
+from ..numerics import const, horner, sech2
 from ..registry import register
 from ..spec import ActivationSpec, Init
-from ._exact import horner, sech2
 
 _SERIES_LIMIT = 0.35
 # a_k: x - tanh x = x^3 * sum a_k x^(2k)
