@@ -163,7 +163,7 @@ def _init_options(name: str):
     init = f.spec.properties(f.params)["init"]
     matched = (f"{init.scheme} (gain {init.gain:.3g})", init.scheme, float(init.gain))
     if init.gain > 1.0 + 1e-9:
-        mismatched = (f"{init.scheme} (gain 1)", init.scheme, 1.0)        # relu + glorot/lecun, tanh + gain 1
+        mismatched = ("glorot (gain 1)", "glorot", 1.0)                  # relu + glorot, tanh + gain 1
     else:
         mismatched = (f"he (gain {math.sqrt(2):.3g})", "he", math.sqrt(2.0))  # sigmoid/selu + He
     return matched, mismatched
@@ -294,10 +294,10 @@ class SelfNormResult(_Result):
 
     def summary(self) -> list[str]:
         lines = [f"{self.depth} layers of width {self.width}, LeCun-normal weights, input N(mean, var):",
-                 "  " + f"{'activation':<11}" + "".join(f"{f'({m:g},{v:g})':>17}" for m, v in self.starts)
+                 "  " + f"{'activation':<11}" + "".join(f" {f'({m:g},{v:g})':>20}" for m, v in self.starts)
                  + f"{'mean-field':>12}"]
         for name in self.mean:
-            cells = "".join(f"{f'({_fmt(m)},{_fmt(v)})':>17}" for m, v in self.final(name))
+            cells = "".join(f" {f'({_fmt(m)}, {_fmt(v)})':>20}" for m, v in self.final(name))
             lines.append(f"  {name:<11}{cells}{_fmt(self.theory[name][-1]):>12}")
         lines.append("  (cells: mean, variance of the activations after the last layer; Klambauer et al. 2017: "
                      "SELU -> (0, 1))")
