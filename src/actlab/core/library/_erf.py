@@ -36,7 +36,7 @@ from fractions import Fraction
 
 import numpy as np
 
-LD = np.longdouble
+from ..numerics import LD, horner, two_product
 _INV_SQRT_2PI = "0.398942280401432677939946059934381868475858631164934657665926"
 _SQRT_PI_OVER_2 = "1.25331413731550025120788264240552262881753309122887"
 
@@ -99,25 +99,9 @@ def pair(text: str, dtype) -> tuple:
     return hi, lo
 
 
-def _split(a):
-    """Veltkamp split ``a = hi + lo`` with half-width parts, so products of parts are exact."""
-    factor = 4294967297.0 if a.dtype == LD else 134217729.0      # 2^32 + 1 or 2^27 + 1
-    c = a * factor
-    hi = c - (c - a)
-    return hi, a - hi
-
-
-def two_prod(a, b):
-    """``a*b = p + e`` exactly (Dekker), for |a|, |b| far from overflow and underflow."""
-    p = a * b
-    ah, al = _split(a)
-    bh, bl = _split(b)
-    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
-
-
 def exp_minus_half_square(t):
     r""":math:`e^{-t^2/2}` with :math:`t^2` kept exact (``t`` finite, :math:`|t| \le` ``T_MAX``)."""
-    q, qe = two_prod(t, t)
+    q, qe = two_product(t, t)
     return np.exp(-0.5 * q) * (1.0 - 0.5 * qe)
 
 
@@ -146,9 +130,7 @@ def pdf_and_mills(t):
     j = np.rint(tn * (1.0 / _STEP)).astype(np.intp)
     c = j * LD(_STEP)
     u = c - tn
-    acc = _B_TAB[-1][j]
-    for row in _B_TAB[-2::-1]:
-        acc = acc * u + row[j]
+    acc = horner(u, _B_TAB[:, j])                   # row k of _B_TAB[:, j]: b_k at each point's centre
     e = np.exp(0.5 * u * (c + tn))
     phi[near] = _PHI_TAB[j] * e
     ratio[near] = (_R_TAB[j] + acc * u) / e

@@ -142,11 +142,11 @@ def _tanh_parts(x):
     k = _consts(x.dtype)
     a = np.minimum(np.abs(x), _TANH_CLAMP)
     (c1, c1_lo), (c3, c3_lo) = k["c1"], k["c3"]
-    sq, sq_e = _erf.two_prod(a, a)
-    cube, cube_e = _erf.two_prod(a, sq)
+    sq, sq_e = numerics.two_product(a, a)
+    cube, cube_e = numerics.two_product(a, sq)
     cube_e = cube_e + a * sq_e
-    p1, e1 = _erf.two_prod(c1, a)
-    p3, e3 = _erf.two_prod(c3, cube)
+    p1, e1 = numerics.two_product(c1, a)
+    p3, e3 = numerics.two_product(c3, cube)
     v = p1 + p3
     v_lo = ((p1 - v) + p3) + (e1 + c1_lo * a) + (e3 + c3 * cube_e + c3_lo * cube)
     e = np.exp(-v)

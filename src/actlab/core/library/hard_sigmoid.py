@@ -34,6 +34,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..numerics import two_product
 from ..registry import register
 from ..spec import ActivationSpec, Init, Kink, Param
 
@@ -48,14 +49,6 @@ def _recip_int(slope):
     return k if 1 <= k <= 2 ** 11 and 1.0 / k == slope else None
 
 
-def _split(a, like):
-    """Veltkamp split of ``a`` into high and low halves (``a = hi + lo`` exactly) in ``like``'s type."""
-    bits = np.finfo(like.dtype).nmant + 1
-    c = a * float(2 ** ((bits + 1) // 2) + 1)
-    hi = c - (c - a)
-    return hi, a - hi
-
-
 def _linear(x, slope, offset):
     """``(u, top)`` with ``u / top`` = :math:`s x + c` up to one rounding; ``top`` is ``k`` or 1."""
     x = np.where(np.isinf(x), np.copysign(_BIG, x), x)
@@ -63,10 +56,7 @@ def _linear(x, slope, offset):
     if k is not None:
         return x + np.asarray(offset, dtype=x.dtype) * k, k
     s = np.asarray(slope, dtype=x.dtype)
-    p = s * x
-    xh, xl = _split(x, x)
-    sh, sl = _split(s, x)
-    e = ((xh * sh - p) + xh * sl + xl * sh) + xl * sl      # s x = p + e exactly
+    p, e = two_product(x, s)                                 # s x = p + e exactly
     return (p + offset) + e, 1
 
 
