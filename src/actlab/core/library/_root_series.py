@@ -1,4 +1,4 @@
-r"""Taylor series about the roots of :math:`f'` and :math:`f''`, and an exact product, for the self-gated
+r"""Taylor series about the roots of :math:`f'` and :math:`f''` for the self-gated
 activations (``silu``, ``mish``).
 
 Near a root of a derivative the closed form is a difference of two nearly equal terms (for SiLU,
@@ -18,11 +18,9 @@ most 5 bits, well within the working precision's margin.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ..numerics import LD
+from ..numerics import LD, horner
 
 
 class RootSeries:
@@ -44,10 +42,7 @@ class RootSeries:
     def evaluate(self, t):
         """The series at offsets ``t`` (only meaningful for ``|t| < radius``)."""
         _, c = self._constants(t.dtype)
-        p = c[-1]
-        for ck in c[-2::-1]:
-            p = p * t + ck
-        return p * t
+        return horner(t, c) * t
 
     def patch(self, out, u, u_lo=None, scale=None):
         """``out`` with the series (times ``scale`` if given) where ``u`` is within ``radius`` of the
@@ -63,26 +58,3 @@ class RootSeries:
             out[near] = value if scale is None else value * scale
         return out
 
-
-def two_product(a: float, x):
-    """``(hi, lo)`` with ``hi + lo == a * x`` exactly in ``x``'s dtype (Dekker/Veltkamp splitting).
-
-    ``a`` is a finite Python float (any magnitude: its mantissa is split, its exponent applied at the
-    end); ``x`` must be finite with ``|x| <= max / 2**40`` (the split multiplies by ``2**s + 1``).
-    The parts may underflow when ``a * x`` is near the bottom of the range, where no root is.
-    """
-    digits = np.finfo(x.dtype).nmant + 1
-    c = float(2 ** ((digits + 1) // 2) + 1)
-
-    def split(v):
-        big = c * v
-        high = big - (big - v)
-        return high, v - high
-
-    mantissa, exponent = math.frexp(a)
-    av = np.asarray(mantissa, dtype=x.dtype)[()]
-    ah, al = split(av)
-    xh, xl = split(x)
-    hi = av * x
-    lo = ((xh * ah - hi) + xh * al + xl * ah) + xl * al
-    return np.ldexp(hi, exponent), np.ldexp(lo, exponent)

@@ -42,9 +42,10 @@ import math
 
 import numpy as np
 
+from ..numerics import two_product_scaled
 from ..registry import register
 from ..spec import ActivationSpec, Init, Param
-from ._root_series import RootSeries, two_product
+from ._root_series import RootSeries
 
 _U_CLIP = 2.0e4          # |u| beyond which f', f'' and sigma have their limits, even in longdouble
 _U_MIN = -0.27846454276107379510935873902    # min of u*sigma(u), at u = -1.2784645427610737951...
@@ -88,7 +89,7 @@ def _scaled(x, beta, exact=True):
         return xc, None, bound
     if not exact or math.frexp(beta)[0] == 0.5:      # power of two: the product is exact
         return beta * xc, None, bound
-    u, u_lo = two_product(beta, xc)
+    u, u_lo = two_product_scaled(beta, xc)
     return u, u_lo, bound
 
 
