@@ -64,6 +64,16 @@ _CF_DEPTH = 12           # for t > 8 (10 levels give 2^-68 at t = 8)
 T_MAX = 160.0            # Phi(-t), phi(t) underflow to 0 in every working type beyond this
 
 
+def _laplace_cf(t, depth):
+    r""":math:`R(t) = t/(t^2+1-1\cdot2/(t^2+5-3\cdot4/(\dots t^2+4k-3-(2k-1)2k/(t^2+4\,depth+1))))`, the even
+    contraction of Laplace's continued fraction truncated after ``depth`` levels, evaluated bottom-up."""
+    t2 = t * t
+    v = t2 + (4 * depth + 1)
+    for k in range(depth, 0, -1):
+        v = t2 + (4 * k - 3) - (2 * k - 1) * (2 * k) / v
+    return t / v
+
+
 def _build_tables():
     """R(c), phi(c) and the series coefficients b_k(c) = a_k(c)/(k+1) at the centres c = j/8, in longdouble."""
     n = int(_TABLE_END / _STEP) + 1
@@ -71,11 +81,7 @@ def _build_tables():
     r = np.empty(n, dtype=LD)
     r[:len(_R_TABLE_TEXT)] = [LD(s) for s in _R_TABLE_TEXT]
     rest = c[len(_R_TABLE_TEXT):]             # t >= 5.125: the continued fraction converges fast; go deep
-    t2 = rest * rest
-    v = t2 + 801
-    for k in range(200, 0, -1):
-        v = t2 + (4 * k - 3) - (2 * k - 1) * (2 * k) / v
-    r[len(_R_TABLE_TEXT):] = rest / v
+    r[len(_R_TABLE_TEXT):] = _laplace_cf(rest, 200)
     phi = np.exp(-0.5 * (c * c)) * LD(_INV_SQRT_2PI)    # c*c exact
     a_prev, a = np.zeros(n, dtype=LD), np.ones(n, dtype=LD)
     b = [a.copy()]
@@ -136,12 +142,8 @@ def pdf_and_mills(t):
     ratio[near] = (_R_TAB[j] + acc * u) / e
     far = ~near
     tf = flat[far]
-    t2 = tf * tf
-    v = t2 + (4 * _CF_DEPTH + 1)
-    for k in range(_CF_DEPTH, 0, -1):
-        v = t2 + (4 * k - 3) - (2 * k - 1) * (2 * k) / v
     phi[far] = norm_pdf(tf)
-    ratio[far] = tf / v
+    ratio[far] = _laplace_cf(tf, _CF_DEPTH)
     return phi.reshape(t.shape), ratio.reshape(t.shape)
 
 
