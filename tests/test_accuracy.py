@@ -39,7 +39,10 @@ def test_matches_high_precision_reference(spec, params, order):
         computed = evaluate(pts.astype(dtype))
         assert computed.dtype == dtype
         err, small = ulp_error(computed, hi[idx], lo[idx], dtype)
-        bad = np.where(small, err > 4.0, err > ULP_BOUND[order])
+        bound = ULP_BOUND[order]
+        if spec.single_rounding and dtype == np.float64:
+            bound = 0.5       # one correctly rounded operation, computed in float64: correctly rounded
+        bad = np.where(small, err > 4.0, err > bound)
         if bad.any():
             worst = np.argmax(np.where(bad, err, -1))
             failures.append(f"{dtype.__name__}: {bad.sum()} points fail, worst x={pts[worst]!r} got "

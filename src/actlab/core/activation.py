@@ -85,7 +85,8 @@ class Activation:
             return out.reshape(arr.shape)
 
     def _run(self, kernel, arr):
-        out = kernel(widen(arr), **self.params)
+        work = arr if (self.spec.single_rounding and arr.dtype == np.float64) else widen(arr)
+        out = kernel(work, **self.params)
         return finish(np.broadcast_to(out, arr.shape) if np.ndim(out) < arr.ndim else out, arr.dtype)
 
     def __call__(self, x, axis: int = -1, *, training: bool = False, rng=None):

@@ -142,6 +142,9 @@ class ActivationSpec:
     kinks: Any = ()                              # tuple[Kink, ...]
     init: Any = Init("glorot", 1.0)
     param_derivative: Callable | None = None     # (x, **p) -> {name: df/dparam} for learnable params
+    # kernels whose every result is one correctly rounded operation (max, clip, x * slope): float64 input is
+    # computed in float64, which is then exact; widening to longdouble would round twice and cost time
+    single_rounding: bool = False
     random: bool = False                         # samples in training mode (rrelu)
     sample: Callable | None = None               # (activation, x, rng) -> output, for random specs
     check_params: Callable | None = None         # cross-parameter checks, raise ValueError

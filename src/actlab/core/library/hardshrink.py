@@ -48,6 +48,7 @@ def _mp_hardshrink(mp, x, lambd, order):
 
 
 register(ActivationSpec(
+    single_rounding=True,
     name="hardshrink", class_name="Hardshrink", aliases=("hard_shrink", "hard_threshold"),
     params=(Param("lambd", 0.5, "half-width lambda of the dead zone [-lambda, lambda]", low=0.0),),
     fn=hardshrink, derivative=hardshrink_derivative, second_derivative=hardshrink_second_derivative,

@@ -51,6 +51,7 @@ def _fprime0(p):
 
 
 register(ActivationSpec(
+    single_rounding=True,
     name="hardtanh", class_name="Hardtanh", aliases=("hard_tanh",),
     params=(Param("min_val", -1.0, "lower clipping value a"), Param("max_val", 1.0, "upper clipping value b")),
     check_params=_check,

@@ -41,6 +41,7 @@ def leaky_relu_second_derivative(x, negative_slope=0.01):
 
 
 register(ActivationSpec(
+    single_rounding=True,
     name="leaky_relu", class_name="LeakyReLU", aliases=("leakyrelu", "lrelu"),
     params=(Param("negative_slope", 0.01, "slope a of the negative part"),),
     fn=leaky_relu, derivative=leaky_relu_derivative, second_derivative=leaky_relu_second_derivative,

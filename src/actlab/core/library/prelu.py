@@ -47,6 +47,7 @@ def prelu_weight_derivative(x, weight=0.25):
 
 
 register(ActivationSpec(
+    single_rounding=True,
     name="prelu", class_name="PReLU", aliases=("parametric_relu",),
     params=(Param("weight", 0.25, "learned slope w of the negative part (initial value)", learnable=True),),
     fn=prelu, derivative=prelu_derivative, second_derivative=prelu_second_derivative,

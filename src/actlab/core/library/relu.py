@@ -30,6 +30,7 @@ def relu_second_derivative(x):
 
 
 register(ActivationSpec(
+    single_rounding=True,
     name="relu", class_name="ReLU", aliases=("rectifier", "rectified_linear"),
     fn=relu, derivative=relu_derivative, second_derivative=relu_second_derivative,
     formula=r"\mathrm{relu}(x) = \max(x, 0)",

@@ -107,6 +107,7 @@ def _check(p):
 
 
 register(ActivationSpec(
+    single_rounding=True,
     name="rrelu", class_name="RReLU", aliases=("randomized_relu", "randomized_leaky_relu"),
     params=(Param("lower", 1 / 8, "lower bound l of the random negative slope", low=0.0, high=1.0),
             Param("upper", 1 / 3, "upper bound u of the random negative slope", low=0.0, high=1.0)),

@@ -65,6 +65,7 @@ def _mp_softshrink(mp, x, lambd, order):
 
 
 register(ActivationSpec(
+    single_rounding=True,
     name="softshrink", class_name="Softshrink", aliases=("soft_shrink", "soft_threshold"),
     params=(Param("lambd", 0.5, "half-width lambda of the dead zone [-lambda, lambda]", low=0.0),),
     fn=softshrink, derivative=softshrink_derivative, second_derivative=softshrink_second_derivative,

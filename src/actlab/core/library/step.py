@@ -48,6 +48,7 @@ def _mp_step(mp, x, value_at_zero):
 
 
 register(ActivationSpec(
+    single_rounding=True,
     name="step", class_name="Step", aliases=("heaviside", "binary_step", "unit_step"),
     params=(Param("value_at_zero", 0.0, "value h of step(0)", low=0.0, high=1.0),),
     fn=step, derivative=step_derivative, second_derivative=step_second_derivative,

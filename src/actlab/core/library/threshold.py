@@ -67,6 +67,7 @@ def _mp(mp, x, threshold, value, order):
 
 
 register(ActivationSpec(
+    single_rounding=True,
     name="threshold", class_name="Threshold",
     params=(Param("threshold", 0.0, "threshold t: inputs x <= t are replaced"),
             Param("value", 0.0, "value v that replaces inputs x <= t")),
