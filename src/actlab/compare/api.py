@@ -285,7 +285,7 @@ def compare(X, y=None, activations=None, *, task: str | None = None, folds: int 
         stored = {(a, r, fo): p for a, r, fo, p in db.load(key)}
         for f in candidates:
             a = activation_key(f.to_config())
-            label = f.name if not f.params else repr(f)
+            label = f.name if f.params == f.spec.defaults() else repr(f)   # parameters only where non-default
             for i in range(len(splits)):
                 p = stored[(a, i // folds, i % folds)]
                 rows.append({"activation": label, "repeat": i // folds, "fold": i % folds, **p["metrics"],
