@@ -131,22 +131,37 @@ def test_compare_result_is_paired_ranked_and_reproducible():
 
 
 def test_nonlinear_beats_identity_on_xor():
-    r = api.compare(small_xor(), activations="identity,tanh", hidden=(16,), epochs=40, folds=3, seed=0)
+    r = api.compare(small_xor(), activations="identity,tanh", hidden=(16,), folds=3, seed=0)   # default budget
     means = dict(zip(r.summary.activation, r.summary["mean"]))
-    assert means["tanh"] > 0.9 and means["identity"] < 0.7
+    assert means["tanh"] > 0.95 and means["identity"] < 0.7
 
 
-def test_scaling_uses_the_training_fold_only():
+def test_auto_budget_gives_small_data_more_epochs():
+    assert api.auto_budget(1797, 5, 64) == (60, 8)           # digits: ~21 steps per epoch
+    epochs, patience = api.auto_budget(400, 3, 64)
+    assert epochs > 200 and patience == epochs // 8
+
+
+@pytest.mark.parametrize("scaling", ["centred", "standard", "minmax", "none"])
+def test_scaling_uses_the_training_fold_only(scaling):
     from actlab.compare.engine import _splits_with_validation
-    X = np.arange(40, dtype=float).reshape(20, 2)
+    X = np.arange(40, dtype=float).reshape(20, 2) ** 1.5
     y = np.arange(20) % 2
     train, test = np.arange(10), np.arange(10, 20)
-    prepared = _splits_with_validation(X, y, "classification", [(train, test)], 0.2, np.random.default_rng(0))[0]
+    prepared = _splits_with_validation(X, y, "classification", [(train, test)], 0.2, np.random.default_rng(0),
+                                       scaling)[0]
     fit_scaled = prepared["fit"][0]
-    np.testing.assert_allclose(fit_scaled.mean(axis=0), 0, atol=1e-12)
+    if scaling in ("centred", "standard"):
+        np.testing.assert_allclose(fit_scaled.mean(axis=0), 0, atol=1e-12)
+    if scaling == "centred":
+        np.testing.assert_allclose(np.abs(fit_scaled).max(axis=0), 1)
+    if scaling == "minmax":
+        np.testing.assert_allclose(fit_scaled.min(axis=0), 0, atol=1e-12)
+        np.testing.assert_allclose(fit_scaled.max(axis=0), 1)
     X2 = X.copy()
     X2[test] *= 1000          # changing test rows must not change how training rows are scaled
-    prepared2 = _splits_with_validation(X2, y, "classification", [(train, test)], 0.2, np.random.default_rng(0))[0]
+    prepared2 = _splits_with_validation(X2, y, "classification", [(train, test)], 0.2, np.random.default_rng(0),
+                                        scaling)[0]
     np.testing.assert_array_equal(prepared2["fit"][0], fit_scaled)
 
 

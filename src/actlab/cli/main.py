@@ -207,8 +207,14 @@ if typer is not None:
         folds: int = typer.Option(5, "--folds"), repeats: int = typer.Option(1, "--repeats"),
         seed: int = typer.Option(0, "--seed"),
         hidden: str = typer.Option("64,64", "--hidden", help="Hidden layer sizes, e.g. 64,64."),
-        epochs: int = typer.Option(60, "--epochs"), batch_size: int = typer.Option(64, "--batch-size"),
+        epochs: Optional[int] = typer.Option(None, "--epochs", help="Maximum epochs (default: about 1200 "
+                                                                     "optimizer steps, at least 60)."),
+        batch_size: int = typer.Option(64, "--batch-size"),
         lr: float = typer.Option(3e-3, "--lr"),
+        patience: Optional[int] = typer.Option(None, "--patience", help="Early-stopping patience in epochs "
+                                                                         "(default: epochs/8, at least 8)."),
+        scaling: str = typer.Option("centred", "--scaling", help="centred|standard|minmax|none (fit on each "
+                                                                 "training fold only)."),
         metric: Optional[str] = typer.Option(None, "--metric", help="accuracy|balanced_accuracy|f1_macro|log_loss "
                                                                    "or r2|rmse|mae."),
         out_dir: Optional[str] = typer.Option(None, "--out", help="Report folder (default actlab-compare-DATASET)."),
@@ -242,22 +248,26 @@ if typer is not None:
         # validate everything before writing anything (no partial report, no store for bad input)
         _, _, checked_task, _ = compare_api.validate(data.X, data.y, task or data.task, folds, repeats)
         compare_api.check_options(checked_task, metric, sizes, epochs, batch_size, lr, backend, device)
+        if scaling not in ("centred", "standard", "minmax", "none"):
+            raise UsageError(f"--scaling must be centred, standard, minmax or none, got {scaling!r}")
         out_path = Path(out_dir or f"actlab-compare-{data.name}")
         store_path = store or str(out_path / "results.sqlite")
         tasks = {}
         with Progress(TextColumn("{task.description:<12}"), BarColumn(), TextColumn("{task.completed}/{task.total} "
                       "epochs"), TimeElapsedColumn(), console=Console(stderr=True), transient=False) as bar:
             for f in candidates:
-                tasks[f.name] = bar.add_task(f.name, total=epochs)
+                tasks[f.name] = bar.add_task(f.name, total=epochs or compare_api.auto_budget(len(data.y), folds,
+                                                                                            batch_size)[0])
 
             def progress(name, done, total):
-                bar.update(tasks[name], completed=min(done, total))
+                bar.update(tasks[name], completed=min(done, total), total=total)
 
             result = compare_api.compare(data.X, data.y, candidates, task=task or data.task, folds=folds,
                                          repeats=repeats, seed=seed, hidden=sizes, epochs=epochs,
                                          batch_size=batch_size, lr=lr, metric=metric, store=store_path,
                                          backend=backend, device=device, ray_address=ray_address,
-                                         progress=progress, dataset_name=data.name)
+                                         progress=progress, dataset_name=data.name, patience=patience,
+                                         scaling=scaling)
         table = Table(title=f"actlab compare: {data.name} ({result.task}, {result.metric}, {folds} folds x "
                             f"{repeats} repeat(s))")
         for column in ("rank", "activation", "mean ± std", "95% CI", "p vs best", "tied", "time (s)", "folds"):

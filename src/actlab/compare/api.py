@@ -216,6 +216,16 @@ def validate(X, y, task: str | None, folds: int, repeats: int) -> tuple[np.ndarr
     return X, y, task, classes
 
 
+def auto_budget(n_samples: int, folds: int, batch_size: int, validation_fraction: float = 0.1,
+                min_steps: int = 1200) -> tuple[int, int]:
+    """Default ``(epochs, patience)``: at least 60 epochs and about ``min_steps`` optimizer steps, so small datasets
+    (few minibatches per epoch) get as many updates as large ones; patience is an eighth of the epochs, at least 8."""
+    n_fit = n_samples * (1 - 1 / folds) * (1 - validation_fraction)
+    steps = max(1, math.ceil(n_fit / batch_size))
+    epochs = min(2000, max(60, math.ceil(min_steps / steps)))
+    return epochs, max(8, epochs // 8)
+
+
 def check_options(task: str, metric: str | None, hidden, epochs, batch_size, lr, backend="local", device="cpu",
                   stack=4) -> str:
     """Validate the training options (before anything is written); returns the metric to use."""
@@ -232,7 +242,7 @@ def check_options(task: str, metric: str | None, hidden, epochs, batch_size, lr,
         raise ValueError(f"metric {metric!r} does not apply to {task}; choose one of {', '.join(METRICS[task])}")
     if not hidden or any(int(h) < 1 for h in hidden):
         raise ValueError(f"--hidden must be positive layer sizes, got {list(hidden)}")
-    for name, value in (("epochs", epochs), ("batch_size", batch_size), ("stack", stack)):
+    for name, value in (("epochs", epochs or 1), ("batch_size", batch_size), ("stack", stack)):
         if int(value) < 1:
             raise ValueError(f"{name} must be at least 1, got {value}")
     if not (lr > 0 and math.isfinite(lr)):
@@ -241,11 +251,12 @@ def check_options(task: str, metric: str | None, hidden, epochs, batch_size, lr,
 
 
 def compare(X, y=None, activations=None, *, task: str | None = None, folds: int = 5, repeats: int = 1,
-            seed: int = 0, hidden: Sequence[int] = (64, 64), epochs: int = 60, batch_size: int = 64,
+            seed: int = 0, hidden: Sequence[int] = (64, 64), epochs: int | None = None, batch_size: int = 64,
             lr: float = 3e-3, metric: str | None = None, store: str | ResultStore | None = None,
             backend: str = "local", device: str = "cpu", ray_address: str | None = None,
             progress: Callable[[str, int, int], None] | None = None, dataset_name: str = "data",
-            patience: int = 10, init: str = "auto", stack: int = 4) -> CompareResult:
+            patience: int | None = None, init: str = "auto", stack: int = 4,
+            scaling: str = "centred") -> CompareResult:
     """Cross-validate an MLP with each candidate hidden activation on ``(X, y)`` and rank them.
 
     ``X`` may also be a :class:`~actlab.compare.datasets.Dataset` (then ``y`` is omitted).  ``activations``: names,
@@ -253,7 +264,9 @@ def compare(X, y=None, activations=None, *, task: str | None = None, folds: int 
     ``ResultStore``); results already in it for the same configuration and data are reused, not recomputed.
     ``backend``: ``"local"`` or ``"ray"`` (same work units as Ray tasks; ``ray_address`` for a cluster).
     ``progress(activation, done, total)`` is called as epochs finish.  ``stack``: how many activations are
-    trained together in one batched computation (all their folds x repeats at once).
+    trained together in one batched computation (all their folds x repeats at once).  ``scaling``: ``centred``
+    (default), ``standard``, ``minmax`` or ``none``, always fit on each training fold only.  ``epochs``/``patience`` default to
+    :func:`auto_budget` (the same for every candidate).
     """
     import pandas as pd
     if isinstance(X, Dataset):
@@ -262,8 +275,15 @@ def compare(X, y=None, activations=None, *, task: str | None = None, folds: int 
     metric = check_options(task, metric, hidden, epochs, batch_size, lr, backend, device, stack)
     stack = int(stack)
     candidates = resolve_activations(activations)
-    train_config = TrainConfig(hidden=tuple(int(h) for h in hidden), epochs=int(epochs), batch_size=int(batch_size),
-                               lr=float(lr), patience=int(patience), init=init)
+    if scaling not in ("minmax", "standard", "centred", "none"):
+        raise ValueError(f"scaling must be centred, standard, minmax or none, got {scaling!r}")
+    auto_epochs, auto_patience = auto_budget(len(y), folds, int(batch_size))
+    epochs = auto_epochs if epochs is None else int(epochs)
+    patience = max(auto_patience, epochs // 8) if patience is None else int(patience)
+    if patience < 1:
+        raise ValueError(f"patience must be at least 1, got {patience}")
+    train_config = TrainConfig(hidden=tuple(int(h) for h in hidden), epochs=epochs, batch_size=int(batch_size),
+                               lr=float(lr), patience=patience, init=init, scaling=scaling)
     dataset = Dataset(dataset_name, X, y, task, classes=classes)
     config = {"version": 1, "data": dataset.fingerprint(), "task": task, "folds": folds, "repeats": repeats,
               "seed": seed, "train": train_config.as_dict(), "dtype": "float32"}
