@@ -99,7 +99,8 @@ def _params_text(spec) -> str:
 if typer is not None:
     app = typer.Typer(add_completion=False, no_args_is_help=True,
                       help="actlab: activation functions defined, differentiated, measured and compared.")
-    out = Console()
+    # piped output (CI, files) has no terminal width: use one wide enough for the compare table
+    out = Console() if Console().is_terminal else Console(width=160)
 
     @app.command("list")
     def list_command(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")):
@@ -270,8 +271,9 @@ if typer is not None:
                                          scaling=scaling)
         table = Table(title=f"actlab compare: {data.name} ({result.task}, {result.metric}, {folds} folds x "
                             f"{repeats} repeat(s))")
-        for column in ("rank", "activation", "mean ± std", "95% CI", "p vs best", "tied", "time (s)", "folds"):
-            table.add_column(column)
+        for column in ("rank", "activation", "mean ± std", "95% CI", "p vs best", "tied", "time (s)"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("folds")
         for _, r in result.summary.iterrows():
             table.add_row(str(r["rank"]), r.activation, f"{r['mean']:.4f} ± {r['std']:.4f}",
                           f"[{r.ci_low:.4f}, {r.ci_high:.4f}]", f"{r.p_vs_best:.3f}",

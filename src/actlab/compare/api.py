@@ -25,6 +25,8 @@ DEFAULT_CANDIDATES = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "prel
                       "mish", "softplus")
 HIGHER_IS_BETTER = {"accuracy": True, "balanced_accuracy": True, "f1_macro": True, "log_loss": False,
                     "r2": True, "rmse": False, "mae": False}
+METRIC_RANGE = {"accuracy": (0.0, 1.0), "balanced_accuracy": (0.0, 1.0), "f1_macro": (0.0, 1.0),
+                "log_loss": (0.0, math.inf), "r2": (-math.inf, 1.0), "rmse": (0.0, math.inf), "mae": (0.0, math.inf)}
 METRICS = {"classification": ("accuracy", "balanced_accuracy", "f1_macro", "log_loss"),
            "regression": ("r2", "rmse", "mae")}
 
@@ -92,6 +94,8 @@ class CompareResult:
         scores = {a: g[self.metric].to_numpy() for a, g in df.groupby("activation", sort=False)}
         for a, s in scores.items():
             m, lo, hi = mean_ci(s, n_train, n_test)
+            low_bound, high_bound = METRIC_RANGE[self.metric]      # an interval never leaves the metric's range
+            lo, hi = max(lo, low_bound), min(hi, high_bound)
             rows.append({"activation": a, "mean": m, "std": float(np.std(s, ddof=1)) if len(s) > 1 else math.nan,
                          "ci_low": lo, "ci_high": hi, "folds": [round(float(v), 6) for v in s],
                          "train_time_s": float(df[df.activation == a]["train_time"].sum())})
