@@ -67,7 +67,8 @@ def figure(result):
     ax1.set_yticks(y, table.activation)
     ax1.set_xlabel(f"{result.metric} (mean, 95% CI)")
     ax1.set_title("Score per activation (green: tied with best)")
-    for name, curves in result.curves.items():
+    palette = plt.cm.tab20(np.linspace(0, 1, 20))
+    for k, (name, curves) in enumerate(result.curves.items()):
         longest = max(len(c["val_loss"]) for c in curves)
         stack = np.full((len(curves), longest), np.nan)
         for i, c in enumerate(curves):
@@ -77,9 +78,10 @@ def figure(result):
             import warnings
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                ax2.plot(np.arange(1, longest + 1), np.nanmean(stack, axis=0), label=name)
+                ax2.plot(np.arange(1, longest + 1), np.nanmean(stack, axis=0), label=name,
+                         color=palette[k % 20], linestyle="-" if k < 20 else "--")
     ax2.set_xlabel("epoch")
-    ax2.set_ylabel("validation loss (mean over folds)")
+    ax2.set_ylabel("validation loss (mean over folds still training)")
     ax2.set_yscale("log")
     ax2.set_title("Learning curves")
     ax2.legend(fontsize=7, ncol=2)
