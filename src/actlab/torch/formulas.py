@@ -12,11 +12,18 @@ gives the catalog's limits.  ``native`` (optional) is a native torch op whose de
 derivative convention (at kinks, at :math:`\pm\infty`) equal the catalog's, so autograd can go through it;
 it may return ``None`` to decline for particular parameter values.
 
+``dtypes`` (optional) lists the input dtypes an entry serves (default ``None``: all); inputs of other
+dtypes take the NumPy fallback.  :data:`LOW_PRECISION` (float16, bfloat16, float32) is for formulas
+whose float64 evaluation is far more accurate than those dtypes need but not within a few ULP of the
+catalog's long-double float64 results.
+
 Vector entries (``kind="vector"``) get ``(x, dim, **params)`` and ``vjp(x, g, dim, **params)``.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Callable
 
 import torch
@@ -35,6 +42,10 @@ class Formula:
     native: Callable | None = None             # (x, **p) -> tensor or None (declined); autograd through it
     vjp: Callable | None = None                # vector: (x, g, dim, **p) -> input cotangent
     sample: Callable | None = None             # random: (x, generator, **p) -> output, differentiable torch ops
+    dtypes: tuple | None = None                # input dtypes served (None: all); others take the NumPy fallback
+
+
+LOW_PRECISION = (torch.float16, torch.bfloat16, torch.float32)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -142,6 +153,286 @@ def _softplus_derivative(x, beta):
 def _softplus_second_derivative(x, beta):
     e = _softplus_e(x, beta)
     return beta * (e / ((1.0 + e) * (1.0 + e)))
+
+
+# ---------------------------------------------------------------------------- error-free transformations
+def _pair(text):
+    """``(hi, lo)`` Python floats with ``hi + lo`` = the decimal ``text`` to about 2^-106 relative."""
+    v = Fraction(text)
+    hi = float(v)
+    return hi, float(v - Fraction(hi))
+
+
+def _split(a):
+    """Veltkamp split of ``a`` (|a| < 1e300) into 26-bit halves ``hi + lo = a`` (tensors or floats)."""
+    c = 134217729.0 * a
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def _two_product(a, b):
+    """Dekker: ``(p, e)`` with ``p = fl(a b)`` and ``a b = p + e`` exactly (barring under/overflow)."""
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+def _two_sum(a, b):
+    """Knuth: ``(s, e)`` with ``s = fl(a + b)`` and ``a + b = s + e`` exactly."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+# ---------------------------------------------------------------------------- gelu
+_T_MAX = 160.0                                   # Phi(-t), phi(t) are 0 in float64 beyond this
+_INV_SQRT2 = 0.7071067811865476
+_INV_SQRT_2PI = 0.3989422804014327
+_SQRT_PI_OVER_2 = 1.2533141373155003             # Mills ratio R(t) = sqrt(pi/2) erfcx(t/sqrt 2)
+_SQRT2_PAIR = _pair("1.41421356237309504880168872420969807856967")
+_C1_PAIR = _pair("1.59576912160573071175978423973752747")     # 2 sqrt(2/pi)
+_C3_PAIR = _pair("0.071354816272600248776338752279863541")    # 2 sqrt(2/pi) * 0.044715
+_TANH_CLAMP = 100.0
+
+
+def _norm_pdf(t):
+    """phi(t) with t^2/2 as an exact sum hi + lo (the rounding of t^2 costs |t|^2 ULP otherwise)."""
+    sq, sq_e = _two_product(t, t)
+    return _INV_SQRT_2PI * torch.exp(-0.5 * sq) * (1.0 - 0.5 * sq_e)
+
+
+def _gelu_exact_parts(x):
+    """``t = |x|`` (clamped), phi(t) and the Mills ratio R(t); Phi(-t) = phi(t) R(t)."""
+    t = torch.clamp(x.abs(), max=_T_MAX)
+    return t, _norm_pdf(t), _SQRT_PI_OVER_2 * torch.special.erfcx(t * _INV_SQRT2)
+
+
+def _gelu_exact(x):
+    t, p, r = _gelu_exact_parts(x)
+    q = p * r
+    return torch.where(x < 0, -t * q, x * (1.0 - q))
+
+
+def _gelu_exact_derivative(x):
+    t, p, r = _gelu_exact_parts(x)
+    return torch.where(x < 0, p * (r - t), 1.0 + p * (t - r))
+
+
+def _gelu_exact_second_derivative(x):
+    t = torch.clamp(x.abs(), max=_T_MAX)
+    s_hi, s_lo = _SQRT2_PAIR
+    return _norm_pdf(t) * (((s_hi - t) + s_lo) * (s_hi + t))
+
+
+def _gelu_tanh_parts(x):
+    """``a = |x|`` (clamped), ``v(a)`` and sigma(+-v) corrected for the low word of ``v`` (as the catalog)."""
+    a = torch.clamp(x.abs(), max=_TANH_CLAMP)
+    (c1, c1_lo), (c3, c3_lo) = _C1_PAIR, _C3_PAIR
+    sq, sq_e = _two_product(a, a)
+    cube, cube_e = _two_product(a, sq)
+    cube_e = cube_e + a * sq_e
+    p1, e1 = _two_product(a, c1)
+    p3, e3 = _two_product(cube, c3)
+    v = p1 + p3
+    v_lo = ((p1 - v) + p3) + (e1 + c1_lo * a) + (e3 + c3 * cube_e + c3_lo * cube)
+    e = torch.exp(-v)
+    sp = 1.0 / (1.0 + e)
+    sn = e * sp
+    return a, v, sp * (1.0 + v_lo * sn), sn * (1.0 - v_lo * sp)
+
+
+def _gelu_tanh(x):
+    a, _, sp, sn = _gelu_tanh_parts(x)
+    return torch.where(x < 0, -a * sn, x * sp)
+
+
+def _gelu_tanh_derivative(x):
+    a, _, sp, sn = _gelu_tanh_parts(x)
+    vp = _C1_PAIR[0] + 3.0 * _C3_PAIR[0] * (a * a)
+    return torch.where(x < 0, sn * (1.0 - a * vp * sp), sp * (1.0 + a * vp * sn))
+
+
+def _gelu_tanh_second_derivative(x):
+    a, v, sp, sn = _gelu_tanh_parts(x)
+    c1, c3 = _C1_PAIR[0], _C3_PAIR[0]
+    vp = c1 + 3.0 * c3 * (a * a)
+    vpp = 6.0 * c3 * a
+    return sp * sn * (2.0 * vp + a * vpp - a * vp * vp * torch.tanh(0.5 * v))
+
+
+def _gelu(kind):
+    exact = {0: _gelu_exact, 1: _gelu_exact_derivative, 2: _gelu_exact_second_derivative}[kind]
+    tanh = {0: _gelu_tanh, 1: _gelu_tanh_derivative, 2: _gelu_tanh_second_derivative}[kind]
+    return lambda x, approximate: tanh(x) if approximate == "tanh" else exact(x)
+
+
+# ---------------------------------------------------------------------------- selu / celu
+_SELU_SCALE = 1.0507009873554804934193349852946          # rounded once to float64
+_SELU_SCALE_ALPHA = 1.7580993408473768599402175208123    # scale * alpha, rounded once
+
+
+def _selu(x):
+    return torch.where(x > 0, _SELU_SCALE * x, _SELU_SCALE_ALPHA * torch.expm1(torch.clamp(x, max=0.0)))
+
+
+def _selu_derivative(x):
+    return _nan_to(x, torch.where(x > 0, torch.full_like(x, _SELU_SCALE),
+                                  _SELU_SCALE_ALPHA * torch.exp(torch.clamp(x, max=0.0))))
+
+
+def _selu_second_derivative(x):
+    return torch.where(x > 0, torch.zeros_like(x), _SELU_SCALE_ALPHA * torch.exp(torch.clamp(x, max=0.0)))
+
+
+_CELU_U = 800.0        # exp(U) overflows float64: beyond, every result has its limit or is +-inf
+
+
+def _celu_t(x, alpha):
+    """``xn = min(x, 0)`` clamped (``xn / alpha`` cannot overflow), ``t = xn/alpha`` with its rounding
+    error ``t_lo`` (``xn/alpha = t + t_lo`` to 2^-106: e^t would otherwise lose |t| ULP), ``log|alpha|``."""
+    s = abs(alpha)
+    ls = math.log(s)
+    cap = (_CELU_U + abs(ls) + 100.0) * s       # may be inf: then xn / alpha cannot overflow
+    xn = torch.clamp(torch.clamp(x, max=0.0), min=-cap)
+    t = xn / alpha
+    p, e = _two_product(t, alpha)
+    t_lo = torch.where(torch.isfinite(t), ((xn - p) - e) / alpha, torch.zeros_like(t))
+    return xn, t, t_lo, ls
+
+
+def _celu(x, alpha):
+    xn, t, t_lo, ls = _celu_t(x, alpha)
+    tiny = t.abs() < 2.0 ** -24              # |t| tiny (huge |alpha|): x (1 + t/2 + t^2/6)
+    ts, xs = torch.where(tiny, t, torch.zeros_like(t)), torch.where(tiny, xn, torch.zeros_like(xn))
+    series = xs + xs * ts * (0.5 + ts / 6.0)
+    if alpha > 0:
+        neg = alpha * (torch.expm1(t) + torch.exp(t) * t_lo)
+    else:                                    # t >= 0: scale in log space for t > 1 (no alpha e^t overflow)
+        tt = torch.where(t <= 1.0, t, torch.zeros_like(t))
+        small = alpha * (torch.expm1(tt) + torch.exp(tt) * torch.where(t <= 1.0, t_lo, torch.zeros_like(t)))
+        u, u_lo = _two_sum(torch.clamp(t, min=1.0), ls)
+        u_lo = u_lo + torch.where(t >= 1.0, t_lo, torch.zeros_like(t))
+        big = -(torch.exp(u) * (1.0 + u_lo) + alpha)
+        neg = torch.where(t <= 1.0, small, big)
+    return torch.where(x > 0, x, torch.where(tiny, series, neg))
+
+
+def _celu_derivative(x, alpha):
+    _, t, t_lo, _ = _celu_t(x, alpha)
+    return torch.where(x > 0, torch.ones_like(x), torch.exp(t) * (1.0 + t_lo))
+
+
+def _celu_second_derivative(x, alpha):
+    _, t, t_lo, ls = _celu_t(x, alpha)
+    if 1e-30 <= abs(alpha) <= 1e30:
+        neg = torch.exp(t) * (1.0 + t_lo) / alpha
+    else:
+        u, u_lo = _two_sum(t, -ls)
+        neg = math.copysign(1.0, alpha) * (torch.exp(u) * (1.0 + (u_lo + t_lo)))
+    return torch.where(x > 0, torch.zeros_like(x), neg)
+
+
+# ---------------------------------------------------------------------------- mish
+_MISH_CLIP = 2.0e4
+
+
+def _mish_gate(x):
+    """``(T, D, sigma(x), sigma(-x))`` with T = tanh(softplus(x)), D = 1 - T from e^{-|x|} (as the catalog)."""
+    e = torch.exp(-x.abs())
+    pos = x >= 0
+    one = torch.ones_like(x)
+    p = torch.where(pos, one, e)
+    q = torch.where(pos, e, one)
+    w = p * (p + 2.0 * q)
+    q2 = 2.0 * (q * q)
+    inv = 1.0 / (w + q2)
+    r = 1.0 / (p + q)
+    return w * inv, q2 * inv, p * r, q * r
+
+
+def _mish(x):
+    t, _, _, _ = _mish_gate(x)
+    return torch.clamp(x, min=-_MISH_CLIP) * t          # f(-inf) = 0 instead of -inf * 0
+
+
+def _mish_derivative(x):
+    x = torch.clamp(x, -_MISH_CLIP, _MISH_CLIP)
+    t, d, s, _ = _mish_gate(x)
+    return t + x * (s * (d * (1.0 + t)))
+
+
+def _mish_second_derivative(x):
+    x = torch.clamp(x, -_MISH_CLIP, _MISH_CLIP)
+    t, d, s, sn = _mish_gate(x)
+    return (s * (d * (1.0 + t))) * (2.0 + x * (sn - 2.0 * (t * s)))
+
+
+# ---------------------------------------------------------------------------- hardswish / hard_sigmoid
+def _hardswish(x):
+    xi = torch.clamp(x, -3.0, 3.0)
+    return torch.where(x <= -3.0, torch.zeros_like(x), torch.where(x >= 3.0, x, xi * (xi + 3.0) / 6.0))
+
+
+def _hardswish_derivative(x):
+    xi = torch.clamp(x, -3.0, 3.0)
+    return torch.where(x <= -3.0, torch.zeros_like(x), torch.where(x >= 3.0, torch.ones_like(x),
+                                                                   (xi + 1.5) / 3.0))
+
+
+def _hardswish_second_derivative(x):
+    return torch.where((x > -3.0) & (x < 3.0), torch.full_like(x, 1.0 / 3.0), _zero(x))
+
+
+def _recip_int(slope):
+    """``k`` when ``slope`` is the double nearest to ``1/k`` (integer ``k <= 2**11``), else None (catalog)."""
+    if slope < 2.0 ** -12:
+        return None
+    k = round(1.0 / slope)
+    return k if 1 <= k <= 2 ** 11 and 1.0 / k == slope else None
+
+
+def _hard_sigmoid_linear(x, slope, offset):
+    """``(u, top)`` with ``u / top`` = s x + c up to one rounding (see the catalog's hard_sigmoid)."""
+    x = torch.where(torch.isinf(x), torch.copysign(torch.full_like(x, 1e300), x), x)
+    k = _recip_int(slope)
+    if k is not None:
+        return x + float(offset) * k, k
+    p, e = _two_product(x, float(slope))
+    return (p + offset) + e, 1
+
+
+def _hard_sigmoid(x, slope, offset):
+    u, top = _hard_sigmoid_linear(x, slope, offset)
+    return torch.clamp(u / top, 0.0, 1.0)
+
+
+def _hard_sigmoid_derivative(x, slope, offset):
+    u, top = _hard_sigmoid_linear(x, slope, offset)
+    k = _recip_int(slope)
+    s = 1.0 / k if k is not None else float(slope)
+    return _nan_to(x, torch.where((u > 0) & (u < top), torch.full_like(x, s), torch.zeros_like(x)))
+
+
+# ---------------------------------------------------------------------------- softsign / log_sigmoid
+def _softsign(x):
+    inf = torch.isinf(x)
+    xs = torch.where(inf, torch.zeros_like(x), x)       # inf/inf is NaN: guard the argument
+    return torch.where(inf, torch.sign(x), xs * (1.0 / (1.0 + xs.abs())))
+
+
+def _softsign_derivative(x):
+    r = 1.0 / (1.0 + x.abs())
+    return r * r
+
+
+def _softsign_second_derivative(x):
+    r = 1.0 / (1.0 + x.abs())
+    return -2.0 * torch.sign(x) * (r * r * r)
+
+
+def _log_sigmoid(x):
+    return torch.clamp(x, max=0.0) - torch.log1p(torch.exp(-x.abs()))
 
 
 # ---------------------------------------------------------------------------- vector helpers
@@ -263,6 +554,19 @@ FORMULAS: dict[str, Formula] = {
                     second_derivative=_silu_second_derivative, param_derivative=_silu_param_derivative),
     "softplus": Formula(params=("beta",), fn=_softplus, derivative=_softplus_derivative,
                         second_derivative=_softplus_second_derivative),
+    "gelu": Formula(params=("approximate",), fn=_gelu(0), derivative=_gelu(1), second_derivative=_gelu(2)),
+    "selu": Formula(fn=_selu, derivative=_selu_derivative, second_derivative=_selu_second_derivative),
+    "celu": Formula(params=("alpha",), fn=_celu, derivative=_celu_derivative,
+                    second_derivative=_celu_second_derivative),
+    "mish": Formula(fn=_mish, derivative=_mish_derivative, second_derivative=_mish_second_derivative),
+    "hardswish": Formula(fn=_hardswish, derivative=_hardswish_derivative,
+                         second_derivative=_hardswish_second_derivative),
+    "hard_sigmoid": Formula(params=("slope", "offset"), fn=_hard_sigmoid, derivative=_hard_sigmoid_derivative,
+                            second_derivative=lambda x, slope, offset: _zero(x)),
+    "softsign": Formula(fn=_softsign, derivative=_softsign_derivative,
+                        second_derivative=_softsign_second_derivative),
+    "log_sigmoid": Formula(fn=_log_sigmoid, derivative=lambda x: _sigmoid(-x),
+                           second_derivative=lambda x: -_sigmoid_prime(x)),
     # ------------------------------------------------------------ vector
     "softmax": Formula(fn=_softmax, vjp=_softmax_vjp),
     "softmin": Formula(fn=lambda x, dim: _softmax(-x, dim), vjp=lambda x, g, dim: -_softmax_vjp(-x, g, dim)),

@@ -23,7 +23,16 @@ Every registered activation goes through ONE generic path, in this order:
    synchronises with the device, copies through host memory, and breaks ``torch.compile`` graphs: it is
    a correctness path, not a fast one.  Adding a formula to ``formulas.py`` is how an activation becomes fast.
 
-``uses_numpy_fallback(name)`` tells which path a name takes.
+A formula may serve only some input dtypes (``Formula.dtypes``; ``None``, the default, means all): an
+input of another dtype takes the NumPy fallback instead (native op included).  This is for formulas that
+are exact enough for float16/bfloat16/float32 (computed in float64, rounded once) but cannot match the
+catalog's long-double float64 results within a few ULP with float64 torch ops (e.g. ``gelu``: the
+rounding of the argument of ``erfc``/``exp`` in the far negative tail costs hundreds of ULP); such
+entries declare ``dtypes=LOW_PRECISION`` and float64 inputs keep the exact fallback.  The path is chosen
+per call from the input's dtype (forward, backward and double backward alike).
+
+``uses_numpy_fallback(name, dtype)`` and ``uses_native(name, dtype=..., **params)`` tell which path a
+name takes for inputs of ``dtype`` (default: ``torch.get_default_dtype()``).
 
 Precision
 ---------
@@ -82,6 +91,10 @@ class _Impl:
         self.is_vector = act.spec.kind == "vector"
 
     # ---------------------------------------------------------------- helpers
+    def formula_for_dtype(self, dtype) -> Formula | None:
+        """The torch formula if it serves inputs of ``dtype`` (see ``Formula.dtypes``), else ``None``."""
+        return _serving(self.formula, dtype)
+
     def _params(self, learn, dtype):
         out = dict(self.static)
         for name, t in zip(self.learn_names, learn):
@@ -117,26 +130,26 @@ class _Impl:
 
     # ---------------------------------------------------------------- elementwise
     def value(self, x, learn):
-        f = self.formula
+        f = self.formula_for_dtype(x.dtype)
         if f is not None and f.fn is not None:
             return f.fn(x.to(WORK), **self._params(learn, WORK)).to(x.dtype)
         return self._np_kernel(self.spec.fn, x, learn)
 
     def derivative(self, x, learn):
-        f = self.formula
+        f = self.formula_for_dtype(x.dtype)
         if f is not None and f.derivative is not None:
             return f.derivative(x.to(WORK), **self._params(learn, WORK)).to(x.dtype)
         return self._np_kernel(self.spec.derivative, x, learn)
 
     def second_derivative(self, x, learn):
-        f = self.formula
+        f = self.formula_for_dtype(x.dtype)
         if f is not None and f.second_derivative is not None:
             return f.second_derivative(x.to(WORK), **self._params(learn, WORK)).to(x.dtype)
         return self._np_kernel(self.spec.second_derivative, x, learn)
 
     def param_derivative(self, x, learn) -> dict:
         """``df/dparam`` for each learnable parameter, elementwise, in the working dtype."""
-        f = self.formula
+        f = self.formula_for_dtype(x.dtype)
         if f is not None and f.param_derivative is not None:
             return f.param_derivative(x.to(WORK), **self._params(learn, WORK))
         if self.spec.param_derivative is None:
@@ -147,26 +160,32 @@ class _Impl:
         return {k: torch.from_numpy(np.ascontiguousarray(np.broadcast_to(v, arr.shape), dtype=np.float64))
                 .to(x.device) for k, v in grads.items()}
 
-    @property
-    def differentiable_derivative(self) -> bool:
-        f = self.formula
+    def differentiable_derivative(self, dtype) -> bool:
+        f = self.formula_for_dtype(dtype)
         return f is not None and f.derivative is not None and (not self.learn_names or
                                                                 f.param_derivative is not None)
 
     # ---------------------------------------------------------------- vector
     def vector_value(self, x, dim):
-        f = self.formula
+        f = self.formula_for_dtype(x.dtype)
         if f is not None and f.fn is not None:
             return f.fn(x.to(WORK), dim, **self.static).to(x.dtype)
         out = self.act(self._to_numpy(x), axis=dim)
         return self._from_numpy(out, x)
 
     def vector_vjp(self, x, g, dim):
-        f = self.formula
+        f = self.formula_for_dtype(x.dtype)
         if f is not None and f.vjp is not None:
             return f.vjp(x.to(WORK), g.to(WORK), dim, **self.static).to(x.dtype)
         out = self.act.vjp(self._to_numpy(x), self._to_numpy(g), axis=dim)
         return self._from_numpy(out, x)
+
+
+def _serving(f: Formula | None, dtype) -> Formula | None:
+    """``f`` if it serves inputs of ``dtype`` (``f.dtypes`` is ``None`` or contains it), else ``None``."""
+    if f is None or f.dtypes is None or dtype in f.dtypes:
+        return f
+    return None
 
 
 def _reduce_to(t: torch.Tensor, shape: torch.Size) -> torch.Tensor:
@@ -197,11 +216,11 @@ class _Elementwise(torch.autograd.Function):
         x, *learn = ctx.saved_tensors
         impl: _Impl = ctx.impl
         learn_grad = any(ctx.needs_input_grad[2:])
-        direct = torch.is_grad_enabled() and learn_grad and impl.differentiable_derivative
+        direct = torch.is_grad_enabled() and learn_grad and impl.differentiable_derivative(x.dtype)
         gx = None
         if ctx.needs_input_grad[0]:
             if direct:     # differentiable torch formula: mixed second partials by autograd
-                d = impl.formula.derivative(x.to(WORK), **impl._params(learn, WORK)).to(x.dtype)
+                d = impl.formula_for_dtype(x.dtype).derivative(x.to(WORK), **impl._params(learn, WORK)).to(x.dtype)
             else:
                 d = _Derivative.apply(x, impl, *learn)
             gx = g * d
@@ -298,7 +317,7 @@ def apply(name, x, *, dim: int = -1, training: bool = False, generator: torch.Ge
     """
     x = _as_float(x)
     impl, learn = _bind(name, params)
-    f = impl.formula
+    f = impl.formula_for_dtype(x.dtype)
     if impl.is_vector:
         if x.dim() == 0:
             raise ValueError(f"{impl.spec.name} is a vector activation and needs at least 1-D input")
@@ -317,20 +336,23 @@ def apply(name, x, *, dim: int = -1, training: bool = False, generator: torch.Ge
     return _Elementwise.apply(x, impl, *learn)
 
 
-def uses_numpy_fallback(name) -> bool:
-    """True when ``name`` has no torch formula and runs through the catalog's NumPy kernels."""
+def uses_numpy_fallback(name, dtype: torch.dtype | None = None) -> bool:
+    """True when ``name`` runs through the catalog's NumPy kernels for inputs of ``dtype`` (default:
+    ``torch.get_default_dtype()``): it has no torch formula, or its formula does not serve ``dtype``."""
     spec = registry.spec(name) if isinstance(name, str) else name
-    return formula_for(spec) is None
+    return _serving(formula_for(spec), dtype or torch.get_default_dtype()) is None
 
 
-def uses_native(name, **params) -> bool:
-    """True when ``name`` with ``params`` is delegated to a native torch op (autograd through it)."""
+def uses_native(name, dtype: torch.dtype | None = None, **params) -> bool:
+    """True when ``name`` with ``params`` is delegated to a native torch op (autograd through it) for inputs
+    of ``dtype`` (default: ``torch.get_default_dtype()``)."""
     spec = registry.spec(name) if isinstance(name, str) else name
-    f = formula_for(spec)
+    dtype = dtype or torch.get_default_dtype()
+    f = _serving(formula_for(spec), dtype)
     if f is None or f.native is None:
         return False
     impl, learn = _bind(spec, params)
-    return not learn and f.native(torch.zeros(1), **impl.static) is not None
+    return not learn and f.native(torch.zeros(1, dtype=dtype), **impl.static) is not None
 
 
 def _make(name: str):
