@@ -74,3 +74,31 @@ def smooth_points(spec, params, n: int = 24, seed: int = 0, margin: float = 0.05
         if all(abs(v - k) > margin for k in kinks):
             pts.append(v)
     return np.array(pts)
+
+
+def test_formula_restricted_to_low_precision_dtypes_falls_back_for_float64(monkeypatch):
+    """``Formula.dtypes``: a formula serving only float16/bfloat16/float32 leaves float64 to the exact NumPy
+    kernels, for values and gradients alike."""
+    import dataclasses
+
+    import numpy as np
+    import torch
+
+    import actlab
+    from actlab.torch import formulas, functional
+
+    restricted = dataclasses.replace(formulas.FORMULAS["mish"], dtypes=formulas.LOW_PRECISION)
+    monkeypatch.setitem(formulas.FORMULAS, "mish", restricted)
+    monkeypatch.setattr(functional, "_CACHE", {})
+    assert functional.uses_numpy_fallback("mish", torch.float64)
+    assert not functional.uses_numpy_fallback("mish", torch.float32)
+    f = actlab.get("mish")
+    x = np.linspace(-30, 30, 241)
+    for dtype in (torch.float32, torch.float64):
+        t = torch.tensor(x, dtype=dtype, requires_grad=True)
+        y = functional.apply("mish", t)
+        (g,) = torch.autograd.grad(y.sum(), t)
+        want = x.astype(np.float32 if dtype == torch.float32 else np.float64)
+        np.testing.assert_array_equal(y.detach().numpy(), f(want))
+        if dtype == torch.float64:   # the NumPy path is the catalog itself, bit for bit
+            np.testing.assert_array_equal(g.numpy(), f.derivative(want))
