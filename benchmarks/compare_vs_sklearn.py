@@ -12,7 +12,6 @@ import argparse
 import time
 import warnings
 
-import numpy as np
 
 
 def sklearn_grid(X, y, splits):

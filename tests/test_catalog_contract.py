@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-from catalog_cases import ELEMENTWISE, ELEMENTWISE_CASES, SPECS, VECTOR_CASES, param_sets
+from catalog_cases import ELEMENTWISE_CASES, SPECS, VECTOR_CASES, param_sets
 
 import actlab
 from actlab.core.numerics import widen

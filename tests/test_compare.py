@@ -15,9 +15,7 @@ pytest.importorskip("torch")
 pytest.importorskip("sklearn")
 pytest.importorskip("pandas")
 
-import actlab
 from actlab.compare import api, datasets, stats
-from actlab.compare.store import ResultStore
 
 FAST = dict(hidden=(8,), epochs=6, batch_size=32, folds=3, seed=0)
 
@@ -226,7 +224,7 @@ def test_kill_9_then_rerun_gives_the_uninterrupted_table(tmp_path):
 
 def test_reports_are_written_and_self_contained(tmp_path):
     r = api.compare(small_xor(), activations="relu,tanh", **FAST)
-    paths = r.save(tmp_path / "report")
+    r.save(tmp_path / "report")
     for name in ("report.md", "report.html", "folds.csv", "summary.csv", "results.json", "scores.png"):
         assert (tmp_path / "report" / name).stat().st_size > 0
     page = (tmp_path / "report" / "report.html").read_text()

@@ -84,7 +84,6 @@ def test_formula_restricted_to_low_precision_dtypes_falls_back_for_float64(monke
     import numpy as np
     import torch
 
-    import actlab
     from actlab.torch import formulas, functional
 
     restricted = dataclasses.replace(formulas.FORMULAS["mish"], dtypes=formulas.LOW_PRECISION)

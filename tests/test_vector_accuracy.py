@@ -34,7 +34,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from catalog_cases import VECTOR, VECTOR_CASES
+from catalog_cases import VECTOR_CASES
 from oracle import to_double_double, ulp_error
 
 import actlab

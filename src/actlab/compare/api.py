@@ -7,7 +7,6 @@ missing.  See :mod:`actlab.compare.stats` for the statistics.
 """
 from __future__ import annotations
 
-import json
 import math
 import zlib
 from dataclasses import dataclass, field

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -88,7 +88,7 @@ def _torch_activation(config: dict, n_models: int, torch):
     module = make()
     if not list(module.parameters()):
         return [module] * n_models, False
-    return [make() for _ in range(n_models)], True
+    return [module] + [make() for _ in range(n_models - 1)], True
 
 
 def _metrics(task: str, y_true: np.ndarray, output: np.ndarray, classes: int) -> dict:

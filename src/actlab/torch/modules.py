@@ -15,7 +15,7 @@ generator) and use their mean slope in evaluation mode.  Vector activations act 
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Mapping
 
 import torch
 from torch import nn

@@ -29,7 +29,6 @@ the Keras variant too (a variant fixes parameters, not conventions).
 Reference: Howard et al., Searching for MobileNetV3, ICCV 2019 (h-sigmoid = relu6(x+3)/6); Courbariaux,
 Bengio & David, BinaryConnect, NeurIPS 2015 (hard sigmoid).
 """
-import math
 from fractions import Fraction
 
 import numpy as np

@@ -15,7 +15,6 @@ convention: derivative 1 only on the open interval).
 
 Reference: Collobert, Large scale machine learning, PhD thesis, Université Paris VI, 2004.
 """
-import math
 
 from ..registry import register
 from ..spec import ActivationSpec, Init, Kink, Param

@@ -11,19 +11,17 @@ and :math:`\sigma''` as :math:`-\sigma'\tanh(x/2)`, which has no cancellation (`
 
 Reference: the logistic function (Verhulst, 1838); as a neural activation, Rumelhart, Hinton & Williams (1986).
 """
-import math
 
 import numpy as np
 
-from ..numerics import sigmoid_prime
+from ..numerics import sigmoid as stable_sigmoid, sigmoid_prime
 from ..registry import register
 from ..spec import ActivationSpec, Init
-from .. import numerics
 
 
 def sigmoid(x):
     r""":math:`\sigma(x) = 1/(1+e^{-x})`."""
-    return numerics.sigmoid(x)
+    return stable_sigmoid(x)
 
 
 def sigmoid_derivative(x):

@@ -12,7 +12,6 @@ full accuracy at the dominant entry (``1 - y`` without cancellation).
 
 Reference: PyTorch ``torch.nn.Softmin``; softmax itself is Bridle (1990).
 """
-import numpy as np
 
 from ..registry import register
 from ..spec import ActivationSpec, Init
