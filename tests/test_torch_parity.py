@@ -33,6 +33,7 @@ def mode(request, monkeypatch):
     F._CACHE.clear()
     if request.param == "numpy":
         monkeypatch.setattr(F, "formula_for", lambda spec: None)
+        monkeypatch.setattr(F, "FAST_FLOAT32", False)
     yield request.param
     F._CACHE.clear()
 

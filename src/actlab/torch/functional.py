@@ -71,9 +71,11 @@ import torch
 from ..core import registry
 from ..core.activation import Activation
 from ..core.numerics import as_input, finish, widen
+from .fast import Fast, fast_for
 from .formulas import Formula, formula_for
 
 WORK = torch.float64
+FAST_FLOAT32 = True      # the float32 CPU paths of actlab.torch.fast (False: always the generic path)
 _CACHE: dict = {}
 _LOCK = threading.Lock()
 
@@ -91,6 +93,12 @@ class _Impl:
         self.is_vector = act.spec.kind == "vector"
 
     # ---------------------------------------------------------------- helpers
+    def fast_for(self, x) -> Fast | None:
+        """The float32 CPU fast path (:mod:`actlab.torch.fast`) for input ``x``, or ``None``."""
+        if not FAST_FLOAT32:
+            return None
+        return fast_for(self.spec.name, x.dtype, x.device, self.static)
+
     def formula_for_dtype(self, dtype) -> Formula | None:
         """The torch formula if it serves inputs of ``dtype`` (see ``Formula.dtypes``), else ``None``."""
         return _serving(self.formula, dtype)
@@ -214,24 +222,54 @@ class _Elementwise(torch.autograd.Function):
     @staticmethod
     def backward(ctx, g):
         x, *learn = ctx.saved_tensors
-        impl: _Impl = ctx.impl
-        learn_grad = any(ctx.needs_input_grad[2:])
-        direct = torch.is_grad_enabled() and learn_grad and impl.differentiable_derivative(x.dtype)
-        gx = None
-        if ctx.needs_input_grad[0]:
-            if direct:     # differentiable torch formula: mixed second partials by autograd
-                d = impl.formula_for_dtype(x.dtype).derivative(x.to(WORK), **impl._params(learn, WORK)).to(x.dtype)
-            else:
-                d = _Derivative.apply(x, impl, *learn)
-            gx = g * d
-        grads = []
-        if learn_grad:
-            pd = impl.param_derivative(x, learn)
-            for name, t, need in zip(impl.learn_names, learn, ctx.needs_input_grad[2:]):
-                grads.append(_reduce_to(g.to(WORK) * pd[name], t.shape).to(t.dtype) if need else None)
-        else:
-            grads = [None] * len(learn)
+        gx, *grads = _generic_backward(ctx.impl, g, x, learn, ctx.needs_input_grad[0], ctx.needs_input_grad[2:])
         return (gx, None, *grads)
+
+
+def _generic_backward(impl: "_Impl", g, x, learn, need_x: bool, need_learn) -> tuple:
+    """``(g f'(x), *[sum g df/dθ])`` from the closed forms; differentiable when grad mode is on."""
+    learn_grad = any(need_learn)
+    direct = torch.is_grad_enabled() and learn_grad and impl.differentiable_derivative(x.dtype)
+    gx = None
+    if need_x:
+        if direct:     # differentiable torch formula: mixed second partials by autograd
+            d = impl.formula_for_dtype(x.dtype).derivative(x.to(WORK), **impl._params(learn, WORK)).to(x.dtype)
+        else:
+            d = _Derivative.apply(x, impl, *learn)
+        gx = g * d
+    grads = [None] * len(learn)
+    if learn_grad:
+        pd = impl.param_derivative(x, learn)
+        grads = [_reduce_to(g.to(WORK) * pd[name], t.shape).to(t.dtype) if need else None
+                 for name, t, need in zip(impl.learn_names, learn, need_learn)]
+    return (gx, *grads)
+
+
+class _Fused(torch.autograd.Function):
+    """A fast path computing ``f`` and ``f'`` (and ``df/dθ``) together; backward multiplies by the saved
+    derivatives.  A double backward differentiates the generic closed-form ``f'`` (``_Derivative``)."""
+
+    @staticmethod
+    def forward(ctx, x, impl, fused, *learn):
+        out = fused(x, True, **impl.static, **dict(zip(impl.learn_names, learn)))
+        ctx.impl = impl
+        pd = out[2] if len(out) > 2 else {}
+        ctx.save_for_backward(x, out[1], *learn, *(pd[k] for k in impl.learn_names))
+        return out[0]
+
+    @staticmethod
+    def backward(ctx, g):
+        x, d, *rest = ctx.saved_tensors
+        impl: _Impl = ctx.impl
+        n = len(impl.learn_names)
+        learn, pd = rest[:n], rest[n:]
+        if torch.is_grad_enabled():      # create_graph: the differentiable generic closed forms
+            gx, *grads = _generic_backward(impl, g, x, learn, ctx.needs_input_grad[0], ctx.needs_input_grad[3:])
+            return (gx, None, None, *grads)
+        gx = g * d if ctx.needs_input_grad[0] else None
+        grads = [_reduce_to(g.to(p.dtype) * p, t.shape).to(t.dtype) if need else None
+                 for t, p, need in zip(learn, pd, ctx.needs_input_grad[3:])]
+        return (gx, None, None, *grads)
 
 
 class _Derivative(torch.autograd.Function):
@@ -324,11 +362,23 @@ def apply(name, x, *, dim: int = -1, training: bool = False, generator: torch.Ge
         if not -x.dim() <= dim < x.dim():
             raise ValueError(f"{impl.spec.name}: dim {dim} is out of range for a {x.dim()}-D input")
         return _Vector.apply(x, impl, dim % x.dim())
+    fast = impl.fast_for(x)
     if training and impl.spec.random:
+        if fast is not None and fast.sample is not None:
+            return fast.sample(x, generator, **impl.static)
         if f is None or f.sample is None:
             raise NotImplementedError(f"{impl.spec.name}: training-mode sampling needs a torch formula "
                                       "(actlab.torch.formulas) with sample")
         return f.sample(x, generator, **impl.static)
+    if fast is not None:
+        if fast.native is not None:
+            out = fast.native(x, **impl.static, **dict(zip(impl.learn_names, learn)))
+            if out is not None:
+                return out
+        if fast.fused is not None:
+            if torch.is_grad_enabled() and (x.requires_grad or any(t.requires_grad for t in learn)):
+                return _Fused.apply(x, impl, fast.fused, *learn)
+            return fast.fused(x, False, **impl.static, **dict(zip(impl.learn_names, learn)))[0]
     if f is not None and f.native is not None and not learn:
         out = f.native(x, **impl.static)
         if out is not None:

@@ -1,0 +1,211 @@
+r"""Fast float32 paths: the catalog's accuracy at close to native torch speed, for float32 tensors on the CPU.
+
+The generic torch formulas (:mod:`actlab.torch.formulas`) widen to float64 and run one torch kernel per
+operation (a dozen passes over memory, ``torch.where`` among them, which is unvectorised on the CPU);
+on the activations of a real model that costs 1.5--5x the native module.  An entry here replaces them
+for **float32 inputs on the CPU** (other dtypes and devices keep the generic path) in one of two ways:
+
+* ``native(x, **p)``: autograd goes through native torch ops, because their value *and* derivative are
+  within the catalog's bound (2 ULP of the catalog's own float32 result) for every float32 input checked
+  (see below); it may return ``None`` to decline (parameters outside what was checked).
+* ``fused(x, grad, **p)``: returns ``(f(x), f'(x) or None)`` in float32, ``f'`` only when ``grad``
+  (plus, for learnable parameters passed as tensors, a dict of elementwise ``df/dparam``).  The
+  forward keeps ``f'`` for the backward (``g * f'``), so the backward pass is a single multiply; a double
+  backward (``create_graph=True``) differentiates the generic path's closed-form ``f'`` instead.  Values
+  come from a native float32 op where that op is within bound, otherwise from a short float64
+  computation rounded once.  Rare inputs that need more care (tails where a float32 intermediate
+  underflows, small |x| where a difference cancels) are patched on just that subset (``_patch``), so
+  the cost does not depend on them unless they occur.
+
+How each entry was checked: ``python tests/float32_sweep.py`` compares it with the catalog on **every**
+float32 with ``2^-27 <= |x| < 2^7`` and on every 61st float32 of the whole line (subnormals, huge values,
++-inf and NaN included); ``tests/test_torch_fast.py`` repeats that on a sparser stride in CI, and the
+parity tests cover the kinks.  Native op accuracy can depend on the CPU's vector instruction set
+(SLEEF's AVX2 and AVX-512 code paths); the sweep is the tool to re-check on a new machine, and
+``actlab.torch.functional.FAST_FLOAT32 = False`` switches these paths off.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+
+
+@dataclass(frozen=True)
+class Fast:
+    """Float32-on-CPU implementation of one activation (see the module docstring)."""
+
+    native: Callable | None = None      # (x, **p) -> tensor (autograd through native ops) or None
+    fused: Callable | None = None       # (x, grad, **p) -> (f, f' or None[, {learnable: df/dp}])
+    accepts: Callable | None = None     # (**p) -> bool: parameter values this entry was checked for
+    sample: Callable | None = None      # random activations in training: (x, generator, **p), native autograd
+
+
+DTYPES = (torch.float32,)
+DEVICES = ("cpu",)
+
+
+def _patch(outs, x, mask, fn):
+    """Overwrite ``outs`` (tensors like ``x``) where ``mask`` holds with ``fn(x[mask])`` (a tuple of the
+    same length); nothing but the test is paid when no element needs it."""
+    if not bool(mask.any()):
+        return outs
+    idx = mask.nonzero(as_tuple=True)
+    fixed = fn(x[idx])
+    for out, value in zip(outs, fixed):
+        if out is not None:
+            out[idx] = value.to(out.dtype)
+    return outs
+
+
+def _power_of_two(v) -> bool:
+    """True for +-2^k: scaling by it is exact, so a native op's ``beta x``, ``x / alpha`` or ``alpha y``
+    adds no rounding (other values cost up to ``|x|`` ULP in front of an ``exp``)."""
+    v = float(v)
+    return v != 0.0 and math.isfinite(v) and abs(math.frexp(v)[0]) == 0.5
+
+
+# ---------------------------------------------------------------------------- sigmoid / tanh
+def _sigmoid_times_complement(u):
+    """``sigma(u) * sigma(-u)`` for float64 ``u <= 0`` (in place on ``u``): no cancellation, since
+    ``1 - sigma(u) >= 1/2`` there."""
+    s = torch.sigmoid_(u)
+    return torch.addcmul(s, s, s, value=-1.0)        # s - s^2 (torch's scalar "1 - s" is slow)
+
+
+def _sigmoid(x, grad):
+    y = torch.sigmoid(x)
+    if not grad:
+        return y, None
+    return y, _sigmoid_times_complement(x.abs().double().neg_()).float()
+
+
+def _tanh(x, grad):
+    y = torch.tanh(x)
+    if not grad:
+        return y, None
+    # sech^2(x) = 4 sigma(2x) sigma(-2x); 1 - tanh^2 cancels and is 0 in the tails
+    return y, _sigmoid_times_complement(x.abs().double().mul_(-2.0)).mul_(4.0).float()
+
+
+# ---------------------------------------------------------------------------- mish
+_MISH_HI = 20.0      # tanh(softplus(x)) = 1 in float64 beyond this; x * 1 is exact
+
+
+def _mish64(xd, grad):
+    """mish and mish' from one exp: with ``e = e^x`` and ``n = e (e + 2)``, ``tanh(softplus(x)) = n / (n + 2)``,
+    ``sech^2(softplus(x)) = 4 (n + 1) / (n + 2)^2`` and ``softplus' = e / (1 + e)``."""
+    xc = torch.clamp(xd, -800.0, _MISH_HI)         # exp(-800) = 0 and x = -inf must not meet 0
+    e = torch.exp(xc)
+    n = e * (e + 2.0)
+    inv = 1.0 / (n + 2.0)
+    t = n * inv
+    y = torch.clamp(xd, min=-800.0).mul_(t)
+    if not grad:
+        return y, None
+    d = (xc * 4.0).mul_(n + 1.0).mul_(inv).mul_(inv).mul_(e).div_(e + 1.0).add_(t)
+    return y, d
+
+
+def _mish(x, grad):
+    y, d = _mish64(x.double(), grad)
+    return y.float(), (d.float() if d is not None else None)
+
+
+# ---------------------------------------------------------------------------- silu
+def _silu(x, grad, beta):
+    """``x sigma(beta x)``, ``f' = s + u s (1 - s)`` and ``df/dbeta = x^2 s (1 - s)`` (``u = beta x``,
+    ``s = sigma(u)``) in float64: float32's sigma is subnormal below -87, where ``x sigma(x)`` loses bits."""
+    xd = x.double()
+    b = beta.double() if isinstance(beta, torch.Tensor) else float(beta)
+    u = xd * b
+    s = torch.sigmoid(u)
+    y = torch.clamp(xd, -1e300, 1e300).mul_(s).float()      # x = -inf must not meet sigma = 0
+    if not grad:
+        return y, None
+    r = torch.addcmul(s, s, s, value=-1.0)                   # s (1 - s)
+    d = torch.clamp(u, -800.0, 800.0).mul_(r).add_(s).float()
+    if isinstance(beta, torch.Tensor):
+        return y, d, {"beta": torch.clamp(xd, -1e150, 1e150).square_().mul_(r)}
+    return y, d
+
+
+# ---------------------------------------------------------------------------- hardswish
+def _hardswish_exact(v):
+    """x min(max(x + 3, 0), 6) / 6 in float64 (native float32 overflows above 5.6e37 and is NaN at -inf)."""
+    vd = v.double()
+    return (torch.clamp(vd, min=-4.0).mul_(torch.clamp(vd + 3.0, 0.0, 6.0).div_(6.0)),)
+
+
+def _hardswish(x, grad):
+    y = F.hardswish(x)
+    xa = x.abs()
+    _patch((y,), x, xa > 1.0e37, _hardswish_exact)
+    if not grad:
+        return y, None
+    # f' = 0 for x <= -3, (2x + 3)/6 inside (2x + 3 is exact near the root -1.5), 1 for x >= 3 (the catalog's
+    # conventions at the kinks; torch's backward has x/3 + 1/2, which cancels, and other kink values)
+    d = torch.clamp(x, -3.0, 3.0).mul_(2.0).add_(3.0).div_(6.0).mul_(xa < 3.0).add_(x >= 3.0)
+    return y, d
+
+
+# ---------------------------------------------------------------------------- softsign
+def _softsign(x, grad):
+    xc = torch.clamp(x, -3.0e38, 3.0e38)            # inf/inf is NaN; softsign(+-inf) = +-1
+    xa = xc.abs()
+    y = xc / (1.0 + xa)
+    if not grad:
+        return y, None
+    return y, (1.0 + xa.double()).reciprocal_().square_().float()   # three float32 roundings reach 3 ULP
+
+
+# ---------------------------------------------------------------------------- prelu / rrelu (eval)
+def _prelu(x, weight):
+    w = torch.as_tensor(weight, dtype=x.dtype, device=x.device)
+    if not bool(torch.isfinite(w).all()) or bool((w == 0).any()):
+        return None                                  # w = 0: f(-inf) is the limit 0, not 0 * -inf
+    # one term is exactly 0, so the sum is one rounding; relu'(0) = 0 and clamp's gradient at 0 is 1: f'(0) = w
+    return torch.relu(x) + w * torch.clamp(x, max=0.0)
+
+
+def _rrelu_sample(x, generator, lower, upper):
+    """Training-mode RReLU: slopes ~ U(lower, upper) per element (float32), ``relu(x) + a min(x, 0)``."""
+    slopes = torch.empty_like(x).uniform_(float(lower), float(upper), generator=generator)
+    return torch.relu(x) + slopes * torch.clamp(x, max=0.0)
+
+
+# ---------------------------------------------------------------------------- the table
+FAST: dict[str, Fast] = {
+    "identity": Fast(native=lambda x: x),
+    "sigmoid": Fast(fused=_sigmoid),
+    "tanh": Fast(fused=_tanh),
+    "softplus": Fast(native=lambda x, beta: F.softplus(x, beta), accepts=lambda beta: _power_of_two(beta)),
+    "elu": Fast(native=lambda x, alpha: F.elu(x, alpha), accepts=lambda alpha: _power_of_two(alpha)),
+    "celu": Fast(native=lambda x, alpha: F.celu(x, alpha), accepts=lambda alpha: _power_of_two(alpha)),
+    "selu": Fast(native=lambda x: F.selu(x)),
+    "log_sigmoid": Fast(native=lambda x: F.logsigmoid(x)),
+    "mish": Fast(fused=_mish),
+    "silu": Fast(fused=_silu),
+    "hardswish": Fast(fused=_hardswish),
+    "softsign": Fast(fused=_softsign),
+    # F.hardsigmoid's arithmetic, but through hardtanh, which has a double backward (f'' = 0)
+    "hard_sigmoid": Fast(native=lambda x, slope, offset: F.hardtanh(x + 3.0, 0.0, 6.0) / 6.0,
+                         accepts=lambda slope, offset: slope == 1.0 / 6.0 and offset == 0.5),
+    "hardshrink": Fast(native=lambda x, lambd: F.hardshrink(x, lambd)),
+    "prelu": Fast(native=_prelu),
+    "rrelu": Fast(native=lambda x, lower, upper: F.leaky_relu(x, (float(lower) + float(upper)) / 2.0),
+                  sample=_rrelu_sample, accepts=lambda lower, upper: float(lower) > 0),
+}
+
+
+def fast_for(name: str, dtype, device, params: dict) -> Fast | None:
+    """The fast path of ``name`` for inputs of ``dtype`` on ``device`` with ``params``, or ``None``."""
+    if dtype not in DTYPES or device.type not in DEVICES:
+        return None
+    entry = FAST.get(name)
+    if entry is None or (entry.accepts is not None and not entry.accepts(**params)):
+        return None
+    return entry

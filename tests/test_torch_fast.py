@@ -1,0 +1,136 @@
+"""The float32 CPU fast paths of actlab.torch (actlab.torch.fast) keep the catalog's accuracy.
+
+Registry-driven: every activation case (defaults and sampled parameters) whose fast path is taken is
+swept over a sparse stride of ALL float32 values (``tests/float32_sweep.py`` does every float32) for value
+and gradient; double backward, learnable parameters, the switch and the dtype/device scope are checked.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import actlab  # noqa: E402
+import actlab.torch as at  # noqa: E402
+from actlab.torch import fast as fast_paths  # noqa: E402
+from actlab.torch import functional as F  # noqa: E402
+from catalog_cases import ELEMENTWISE_CASES  # noqa: E402
+from float32_sweep import BOUND_ULP, check, float32_range, ulps32  # noqa: E402
+from test_torch_support import smooth_points  # noqa: E402
+
+CPU = torch.device("cpu")
+
+
+def _fast(spec, params):
+    return fast_paths.fast_for(spec.name, torch.float32, CPU, actlab.get(spec.name, **params).params)
+
+
+FAST_CASES = [c for c in ELEMENTWISE_CASES if _fast(*c.values) is not None]
+
+
+def test_the_common_activations_have_fast_paths():
+    names = {c.values[0].name for c in FAST_CASES}
+    assert {"sigmoid", "tanh", "softplus", "elu", "selu", "silu", "mish", "log_sigmoid"} <= names
+
+
+@pytest.mark.parametrize("spec,params", FAST_CASES)
+def test_fast_path_matches_catalog_on_a_float32_sweep(spec, params):
+    xs = [np.array([0.0, -0.0, np.inf, -np.inf, np.nan], dtype=np.float32),
+          *float32_range(4099, 100, 134), *float32_range(65537, 0, 255)]
+    x = np.concatenate(xs)
+    v, xv, g, xg = check(spec.name, params, x)
+    assert v <= BOUND_ULP, f"{spec.name}{params} value {v} ULP at x={xv!r}"
+    assert g <= BOUND_ULP, f"{spec.name}{params} gradient {g} ULP at x={xg!r}"
+
+
+@pytest.mark.parametrize("spec,params", FAST_CASES)
+def test_fast_path_double_backward_is_the_catalog_second_derivative(spec, params):
+    act = actlab.get(spec.name, **params)
+    if act.spec.second_derivative is None:
+        pytest.skip(f"{spec.name} defines no second derivative")
+    x_np = smooth_points(spec, params).astype(np.float32)
+    x = torch.tensor(x_np, requires_grad=True)
+    y = F.apply(spec.name, x, **params)
+    (g,) = torch.autograd.grad(y.sum(), x, create_graph=True)
+    np.testing.assert_allclose(g.detach().numpy(), act.derivative(x_np), rtol=1e-6, atol=1e-30)
+    if g.requires_grad:
+        (gg,) = torch.autograd.grad(g.sum(), x)
+        np.testing.assert_allclose(gg.numpy(), act.second_derivative(x_np), rtol=1e-5, atol=1e-6)
+
+
+def test_switch_off_gives_the_generic_path(monkeypatch):
+    x = torch.linspace(-30, 30, 1001)
+    fast = F.apply("sigmoid", x)
+    monkeypatch.setattr(F, "FAST_FLOAT32", False)
+    generic = F.apply("sigmoid", x)
+    assert np.all(ulps32(fast.numpy(), generic.numpy()) <= BOUND_ULP)
+    assert F._CACHE and all(impl.fast_for(x) is None for impl in F._CACHE.values())
+
+
+def test_fast_paths_are_float32_cpu_only():
+    assert fast_paths.fast_for("sigmoid", torch.float64, CPU, {}) is None
+    assert fast_paths.fast_for("sigmoid", torch.float16, CPU, {}) is None
+    assert fast_paths.fast_for("sigmoid", torch.float32, torch.device("cuda"), {}) is None
+    assert fast_paths.fast_for("sigmoid", torch.float32, CPU, {}) is not None
+
+
+@pytest.mark.parametrize("name,params,declined", [("elu", {"alpha": 0.75}, True), ("elu", {"alpha": 2.0}, False),
+                                                  ("softplus", {"beta": 3.0}, True), ("celu", {"alpha": -0.5}, False)])
+def test_parameters_that_would_round_are_declined(name, params, declined):
+    """``beta x`` / ``x / alpha`` in front of a float32 exp costs ~|x| ULP unless the factor is a power of 2."""
+    got = fast_paths.fast_for(name, torch.float32, CPU, actlab.get(name, **params).params)
+    assert (got is None) == declined
+
+
+def test_silu_learnable_beta_gradients_match_generic_path(monkeypatch):
+    x0 = torch.linspace(-8, 8, 257)
+    grads = {}
+    for fast_on in (True, False):
+        monkeypatch.setattr(F, "FAST_FLOAT32", fast_on)
+        m = at.get("silu", num_parameters=1)
+        with torch.no_grad():
+            m.beta.fill_(1.7)
+        x = x0.clone().requires_grad_(True)
+        m(x).pow(2).sum().backward()
+        grads[fast_on] = (x.grad.clone(), m.beta.grad.clone())
+    torch.testing.assert_close(grads[True][0], grads[False][0], rtol=1e-6, atol=1e-7)
+    torch.testing.assert_close(grads[True][1], grads[False][1], rtol=1e-5, atol=1e-6)
+
+
+def test_prelu_per_channel_weight_gradients_match_generic_path(monkeypatch):
+    x0 = torch.randn(8, 3, 5, generator=torch.Generator().manual_seed(0)) * 3
+    out = {}
+    for fast_on in (True, False):
+        monkeypatch.setattr(F, "FAST_FLOAT32", fast_on)
+        m = at.get("prelu", num_parameters=3)
+        with torch.no_grad():
+            m.weight.copy_(torch.tensor([0.1, 0.25, -0.5]))
+        x = x0.clone().requires_grad_(True)
+        y = m(x)
+        y.pow(2).sum().backward()
+        out[fast_on] = (y.detach(), x.grad.clone(), m.weight.grad.clone())
+    for a, b in zip(out[True], out[False]):
+        torch.testing.assert_close(a, b, rtol=1e-6, atol=1e-6)
+
+
+def test_rrelu_training_sample_is_seeded_and_within_bounds():
+    x = -torch.rand(10000) - 0.5
+    y1 = F.apply("rrelu", x, training=True, generator=torch.Generator().manual_seed(3))
+    y2 = F.apply("rrelu", x, training=True, generator=torch.Generator().manual_seed(3))
+    assert torch.equal(y1, y2)
+    slopes = y1 / x
+    assert slopes.min() >= 1 / 8 - 1e-6 and slopes.max() <= 1 / 3 + 1e-6
+    assert abs(slopes.mean().item() - (1 / 8 + 1 / 3) / 2) < 0.01
+    xg = x.clone().requires_grad_(True)
+    y = F.apply("rrelu", xg, training=True, generator=torch.Generator().manual_seed(3))
+    y.sum().backward()
+    torch.testing.assert_close(xg.grad, slopes, rtol=1e-5, atol=1e-6)
+
+
+def test_no_grad_inference_skips_the_derivative():
+    x = torch.linspace(-5, 5, 11)
+    with torch.no_grad():
+        y = F.apply("sigmoid", x)
+    assert y.grad_fn is None
+    np.testing.assert_allclose(y.numpy(), actlab.get("sigmoid")(x.numpy()), rtol=2e-7)
