@@ -134,3 +134,19 @@ def test_no_grad_inference_skips_the_derivative():
         y = F.apply("sigmoid", x)
     assert y.grad_fn is None
     np.testing.assert_allclose(y.numpy(), actlab.get("sigmoid")(x.numpy()), rtol=2e-7)
+
+
+@pytest.mark.parametrize("name", [n for n in actlab.names() if fast_paths.FAST.get(n) is not None
+                                  and fast_paths.FAST[n].vector is not None])
+def test_vector_fast_path_matches_catalog(name):
+    act = actlab.get(name)
+    rng = np.random.default_rng(5)
+    x_np = (rng.normal(size=(64, 40)) * rng.choice([0.1, 3.0, 30.0, 300.0], size=(64, 1))).astype(np.float32)
+    g_np = rng.normal(size=x_np.shape).astype(np.float32)
+    for dim in (-1, 0):
+        x = torch.tensor(x_np, requires_grad=True)
+        y = F.apply(name, x, dim=dim)
+        assert isinstance(y.grad_fn, type(None)) is False and "FusedVector" in type(y.grad_fn).__name__
+        y.backward(torch.tensor(g_np))
+        assert ulps32(y.detach().numpy(), act(x_np, axis=dim)).max() <= BOUND_ULP
+        assert ulps32(x.grad.numpy(), act.vjp(x_np, g_np, axis=dim)).max() <= 4.0

@@ -42,6 +42,8 @@ class Fast:
     fused: Callable | None = None       # (x, grad, **p) -> (f, f' or None[, {learnable: df/dp}])
     accepts: Callable | None = None     # (**p) -> bool: parameter values this entry was checked for
     sample: Callable | None = None      # random activations in training: (x, generator, **p), native autograd
+    vector: Callable | None = None      # vector: (x, dim, **p) -> (y, saved) or None (declined: non-finite input)
+    vjp: Callable | None = None         # vector: (saved, g, dim) -> input cotangent
 
 
 DTYPES = (torch.float32,)
@@ -177,6 +179,59 @@ def _rrelu_sample(x, generator, lower, upper):
     return torch.relu(x) + slopes * torch.clamp(x, max=0.0)
 
 
+# ---------------------------------------------------------------------------- softmax family
+def _finite_double(x):
+    """``x`` in float64, or ``None`` when it holds +-inf or NaN (the generic path has the conventions)."""
+    return x.double() if bool(torch.isfinite(x).all()) else None
+
+
+def _softmax(x, dim, sign=1.0):
+    xd = _finite_double(x)
+    if xd is None:
+        return None
+    y = torch.softmax(xd if sign > 0 else -xd, dim)
+    return y.float(), y
+
+
+def _dominant(p, dim):
+    """Index of each row's largest probability and the probabilities with it zeroed: for the dominant
+    entry, ``1 - p_m`` and sums over the others must be summed directly (differences cancel)."""
+    m = p.argmax(dim, keepdim=True)
+    return m, p.scatter(dim, m, 0.0)
+
+
+def _softmax_vjp(y, g, dim, sign=1.0):
+    """``y (g - sum g y)``; at the dominant entry ``y_m (g_m (1 - y_m) - sum_{j != m} g_j y_j)``."""
+    gd = g.double()
+    out = y * (gd - (gd * y).sum(dim=dim, keepdim=True))
+    m, others = _dominant(y, dim)
+    fix = y.gather(dim, m) * (gd.gather(dim, m) * others.sum(dim, keepdim=True)
+                              - (gd * others).sum(dim, keepdim=True))
+    return out.scatter_(dim, m, fix).mul_(sign).float()
+
+
+def _log_softmax(x, dim):
+    xd = _finite_double(x)
+    if xd is None:
+        return None
+    y = torch.log_softmax(xd, dim)
+    p = torch.exp(y)
+    # the dominant entry is log(1 - sum of the others) = log1p(-c): x - max - log(sum) rounds it to 0
+    m, others = _dominant(p, dim)
+    y.scatter_(dim, m, torch.log1p(-others.sum(dim, keepdim=True)))
+    return y.float(), p
+
+
+def _log_softmax_vjp(p, g, dim):
+    """``g - p sum g``; at the dominant entry ``(1 - p_m) sum g - sum_{j != m} g_j``."""
+    gd = g.double()
+    total = gd.sum(dim=dim, keepdim=True)
+    out = gd - p * total
+    m, others = _dominant(p, dim)
+    fix = others.sum(dim, keepdim=True) * total - (total - gd.gather(dim, m))
+    return out.scatter_(dim, m, fix).float()
+
+
 # ---------------------------------------------------------------------------- the table
 FAST: dict[str, Fast] = {
     "identity": Fast(native=lambda x: x),
@@ -196,6 +251,11 @@ FAST: dict[str, Fast] = {
                          accepts=lambda slope, offset: slope == 1.0 / 6.0 and offset == 0.5),
     "hardshrink": Fast(native=lambda x, lambd: F.hardshrink(x, lambd)),
     "prelu": Fast(native=_prelu),
+    # softmax & co. in float64 (torch's float32 softmax is off by tens of ULP), backward from the saved float64
+    # probabilities; rows with +-inf or NaN take the generic path and its conventions
+    "softmax": Fast(vector=_softmax, vjp=_softmax_vjp),
+    "softmin": Fast(vector=lambda x, dim: _softmax(x, dim, -1.0), vjp=lambda y, g, dim: _softmax_vjp(y, g, dim, -1.0)),
+    "log_softmax": Fast(vector=_log_softmax, vjp=_log_softmax_vjp),
     "rrelu": Fast(native=lambda x, lower, upper: F.leaky_relu(x, (float(lower) + float(upper)) / 2.0),
                   sample=_rrelu_sample, accepts=lambda lower, upper: float(lower) > 0),
 }

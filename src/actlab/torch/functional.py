@@ -272,6 +272,23 @@ class _Fused(torch.autograd.Function):
         return (gx, None, None, *grads)
 
 
+class _FusedVector(torch.autograd.Function):
+    """A fast vector activation: forward keeps what its vector-Jacobian product needs."""
+
+    @staticmethod
+    def forward(ctx, x, fast, dim, computed):
+        y, saved = computed          # computed by fast.vector before (it may decline); a list, not inputs
+        ctx.fast, ctx.dim = fast, dim
+        ctx.save_for_backward(saved)
+        return y
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, g):
+        (saved,) = ctx.saved_tensors
+        return ctx.fast.vjp(saved, g.contiguous(), ctx.dim), None, None, None
+
+
 class _Derivative(torch.autograd.Function):
     """``f'(x)`` as a differentiable function of ``x`` (backward ``g * f''(x)``): double backward."""
 
@@ -361,6 +378,13 @@ def apply(name, x, *, dim: int = -1, training: bool = False, generator: torch.Ge
             raise ValueError(f"{impl.spec.name} is a vector activation and needs at least 1-D input")
         if not -x.dim() <= dim < x.dim():
             raise ValueError(f"{impl.spec.name}: dim {dim} is out of range for a {x.dim()}-D input")
+        fast = impl.fast_for(x)
+        if fast is not None and fast.vector is not None:
+            out = fast.vector(x, dim % x.dim(), **impl.static)
+            if out is not None:
+                if torch.is_grad_enabled() and x.requires_grad:
+                    return _FusedVector.apply(x, fast, dim % x.dim(), list(out))
+                return out[0]
         return _Vector.apply(x, impl, dim % x.dim())
     fast = impl.fast_for(x)
     if training and impl.spec.random:
