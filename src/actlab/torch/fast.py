@@ -72,6 +72,22 @@ def _power_of_two(v) -> bool:
     return v != 0.0 and math.isfinite(v) and abs(math.frexp(v)[0]) == 0.5
 
 
+def _float32_exact(*values) -> bool:
+    """True when every value is a float32: a native float32 op then uses the catalog's exact constant."""
+    return all(float(torch.tensor(float(v), dtype=torch.float32)) == float(v) for v in values)
+
+
+def _catalog(name, grad, **params):
+    """Patch function evaluating the catalog's own NumPy kernels on the (few) elements given."""
+    from ..core import registry
+    act = registry.get(name, **params)
+
+    def fn(v):
+        a = v.detach().cpu().numpy()
+        return (torch.from_numpy(act(a)), torch.from_numpy(act.derivative(a)) if grad else None)
+    return fn
+
+
 # ---------------------------------------------------------------------------- sigmoid / tanh
 def _sigmoid_times_complement(u):
     """``sigma(u) * sigma(-u)`` for float64 ``u <= 0`` (in place on ``u``): no cancellation, since
@@ -177,6 +193,29 @@ def _hardswish(x, grad):
     return y, d
 
 
+# ---------------------------------------------------------------------------- tanhshrink / threshold
+_TANHSHRINK_SMALL = 0.01     # below, x - tanh x cancels even in float64: those elements use the catalog
+
+
+def _tanhshrink(x, grad):
+    """``sign(x) (|x| - t)``, ``f' = t^2`` with ``t = tanh|x| = 1 - 2 sigma(-2|x|)`` in float64 (vectorised
+    sigmoid; tanh is not); |x| < 0.01 from the catalog's series."""
+    xa = x.abs()
+    s = torch.sigmoid(xa.double().mul_(-2.0))
+    t = torch.mul(s, -2.0).add_(1.0)
+    y = torch.copysign((xa.double() - t).float(), x)
+    d = t.square_().float() if grad else None
+    return _patch((y, d), x, xa < _TANHSHRINK_SMALL, _catalog("tanhshrink", grad))
+
+
+def _threshold(x, threshold, value):
+    y = F.threshold(x, threshold, value)
+    nan = torch.isnan(x)
+    if bool(nan.any()):                  # F.threshold maps NaN to ``value``; the catalog keeps NaN
+        y = y.masked_fill(nan, float("nan"))
+    return y
+
+
 # ---------------------------------------------------------------------------- softsign
 def _softsign(x, grad):
     xc = torch.clamp(x, -3.0e38, 3.0e38)            # inf/inf is NaN; softsign(+-inf) = +-1
@@ -273,7 +312,10 @@ FAST: dict[str, Fast] = {
     # F.hardsigmoid's arithmetic, but through hardtanh, which has a double backward (f'' = 0)
     "hard_sigmoid": Fast(native=lambda x, slope, offset: F.hardtanh(x + 3.0, 0.0, 6.0) / 6.0,
                          accepts=lambda slope, offset: slope == 1.0 / 6.0 and offset == 0.5),
-    "hardshrink": Fast(native=lambda x, lambd: F.hardshrink(x, lambd)),
+    "hardshrink": Fast(native=lambda x, lambd: F.hardshrink(x, lambd), accepts=lambda lambd: _float32_exact(lambd)),
+    "softshrink": Fast(native=lambda x, lambd: F.softshrink(x, lambd), accepts=lambda lambd: _float32_exact(lambd)),
+    "threshold": Fast(native=_threshold, accepts=lambda threshold, value: _float32_exact(threshold, value)),
+    "tanhshrink": Fast(fused=_tanhshrink),
     "prelu": Fast(native=_prelu),
     # softmax & co. in float64 (torch's float32 softmax is off by tens of ULP), backward from the saved float64
     # probabilities; rows with +-inf or NaN take the generic path and its conventions
