@@ -3,6 +3,7 @@
 ``import actlab`` needs only NumPy and SciPy; torch, matplotlib and scikit-learn load lazily in their layers.
 """
 from .core import Activation, ActivationSpec, aliases, get, names, spec, specs
+from .core.activation import get_num_threads, set_num_threads
 
 __version__ = "0.1.0"
 
@@ -13,4 +14,5 @@ def __getattr__(name):
         import importlib
         return importlib.import_module(f"actlab.{name}")
     raise AttributeError(f"module 'actlab' has no attribute {name!r}")
-__all__ = ["Activation", "ActivationSpec", "aliases", "get", "names", "spec", "specs", "__version__"]
+__all__ = ["Activation", "ActivationSpec", "aliases", "get", "get_num_threads", "names", "set_num_threads", "spec",
+           "specs", "__version__"]

@@ -1,0 +1,54 @@
+"""Large inputs are evaluated on several threads; results are identical to one thread, and no warning
+escapes from the workers (NumPy's errstate is per thread).  Registry-driven."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import actlab
+from actlab.core import activation as A
+from catalog_cases import ELEMENTWISE
+
+N = A.PARALLEL_MIN + 12345
+
+
+@pytest.fixture
+def restore_threads():
+    before = actlab.get_num_threads()
+    yield
+    actlab.set_num_threads(before)
+
+
+def _input(dtype):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(N) * rng.choice([1e-30, 1e-3, 1.0, 30.0, 1e4, 1e30], size=N)
+    x[::1000] = np.inf
+    x[1::1000] = -np.inf
+    x[2::1000] = np.nan
+    return x.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("spec", ELEMENTWISE, ids=lambda s: s.name)
+def test_threaded_evaluation_equals_single_thread_and_is_silent(spec, dtype, restore_threads):
+    f = actlab.get(spec.name)
+    x = _input(dtype)
+    results = {}
+    for threads in (1, 3):
+        actlab.set_num_threads(threads)
+        with warnings.catch_warnings(), np.errstate(all="raise"):
+            warnings.simplefilter("error")
+            results[threads] = [f(x), f.derivative(x)]
+    for a, b in zip(results[1], results[3]):
+        assert a.dtype == x.dtype and a.shape == x.shape
+        np.testing.assert_array_equal(a, b)
+
+
+def test_set_num_threads_rejects_bad_values(restore_threads):
+    for bad in (0, -1, 1.5):
+        with pytest.raises(ValueError, match="positive integer"):
+            actlab.set_num_threads(bad)
+    actlab.set_num_threads(2)
+    assert actlab.get_num_threads() == 2
