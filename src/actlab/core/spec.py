@@ -145,6 +145,9 @@ class ActivationSpec:
     # kernels whose every result is one correctly rounded operation (max, clip, x * slope): float64 input is
     # computed in float64, which is then exact; widening to longdouble would round twice and cost time
     single_rounding: bool = False
+    # kernels that never round (selections, comparisons, exact constants: relu, relu6, identity) run in the
+    # input's own dtype for every dtype: no widening, no chunked temporaries (implies single_rounding)
+    exact: bool = False
     random: bool = False                         # samples in training mode (rrelu)
     sample: Callable | None = None               # (activation, x, rng) -> output, for random specs
     check_params: Callable | None = None         # cross-parameter checks, raise ValueError

@@ -32,7 +32,7 @@ def identity_second_derivative(x):
 
 
 register(ActivationSpec(
-    single_rounding=True,
+    single_rounding=True, exact=True,
     name="identity", class_name="Identity", aliases=("linear",),
     fn=identity, derivative=identity_derivative, second_derivative=identity_second_derivative,
     formula=r"\mathrm{identity}(x) = x",

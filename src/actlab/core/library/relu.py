@@ -21,7 +21,8 @@ def relu(x):
 
 def relu_derivative(x):
     r""":math:`[x > 0]`, with 0 at the kink; NaN stays NaN."""
-    return np.where(np.isnan(x), x, (x > 0).astype(x.dtype))
+    # max(sign x, 0): 1, 0 (also at -0) or NaN, in two exact passes of the input's dtype
+    return np.maximum(np.sign(x), np.zeros((), x.dtype))
 
 
 def relu_second_derivative(x):
@@ -30,7 +31,7 @@ def relu_second_derivative(x):
 
 
 register(ActivationSpec(
-    single_rounding=True,
+    single_rounding=True, exact=True,
     name="relu", class_name="ReLU", aliases=("rectifier", "rectified_linear"),
     fn=relu, derivative=relu_derivative, second_derivative=relu_second_derivative,
     formula=r"\mathrm{relu}(x) = \max(x, 0)",

@@ -35,7 +35,7 @@ def relu6_second_derivative(x):
 
 
 register(ActivationSpec(
-    single_rounding=True,
+    single_rounding=True, exact=True,
     name="relu6", class_name="ReLU6", aliases=("relu_6",),
     fn=relu6, derivative=relu6_derivative, second_derivative=relu6_second_derivative,
     formula=r"\mathrm{relu6}(x) = \min(\max(x, 0), 6)",
