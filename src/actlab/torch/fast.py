@@ -242,56 +242,66 @@ def _rrelu_sample(x, generator, lower, upper):
 
 
 # ---------------------------------------------------------------------------- softmax family
-def _finite_double(x):
-    """``x`` in float64, or ``None`` when it holds +-inf or NaN (the generic path has the conventions)."""
-    return x.double() if bool(torch.isfinite(x).all()) else None
+# A row's dominant probability beyond this: 1 - p_m and the VJP's g_m - sum g y cancel by more than float32
+# can absorb from float64 (relative error 2^-53 / (1 - p_m) > 2^-27), so they are summed over the others.
+_CONFIDENT = 1.0 - 2.0 ** -20
 
 
-def _softmax(x, dim, sign=1.0):
-    xd = _finite_double(x)
-    if xd is None:
-        return None
-    y = torch.softmax(xd if sign > 0 else -xd, dim)
-    return y.float(), y
+def _no_nan(t):
+    """True when ``t`` holds no NaN: torch's softmax gives NaN exactly for the rows whose conventions the
+    generic path owns (all ``-inf``, any ``+inf`` or NaN); one reduction instead of an ``isfinite`` pass."""
+    return not bool(torch.isnan(t.sum()))
 
 
 def _dominant(p, dim):
-    """Index of each row's largest probability and the probabilities with it zeroed: for the dominant
-    entry, ``1 - p_m`` and sums over the others must be summed directly (differences cancel)."""
+    """Index of each row's largest probability and the probabilities with it zeroed."""
     m = p.argmax(dim, keepdim=True)
     return m, p.scatter(dim, m, 0.0)
 
 
+def _confident(p, dim) -> bool:
+    return bool((p.amax(dim) > _CONFIDENT).any())
+
+
+def _softmax(x, dim, sign=1.0):
+    y = torch.softmax(x.double() if sign > 0 else -x.double(), dim)
+    return (y.float(), y) if _no_nan(y) else None
+
+
 def _softmax_vjp(y, g, dim, sign=1.0):
-    """``y (g - sum g y)``; at the dominant entry ``y_m (g_m (1 - y_m) - sum_{j != m} g_j y_j)``."""
+    """``y (g - sum g y)``; at a confident row's dominant entry ``y_m (g_m (1 - y_m) - sum_{j != m} g_j y_j)``."""
     gd = g.double()
-    out = y * (gd - (gd * y).sum(dim=dim, keepdim=True))
-    m, others = _dominant(y, dim)
-    fix = y.gather(dim, m) * (gd.gather(dim, m) * others.sum(dim, keepdim=True)
-                              - (gd * others).sum(dim, keepdim=True))
-    return out.scatter_(dim, m, fix).mul_(sign).float()
+    fix = None
+    if _confident(y, dim):
+        m, others = _dominant(y, dim)
+        fix = y.gather(dim, m) * (gd.gather(dim, m) * others.sum(dim, keepdim=True)
+                                  - (gd * others).sum(dim, keepdim=True))
+    out = gd.sub_((gd * y).sum(dim=dim, keepdim=True)).mul_(y)      # in place: fewer fresh buffers
+    if fix is not None:
+        out.scatter_(dim, m, fix)
+    return (out if sign > 0 else out.neg_()).float()
 
 
 def _log_softmax(x, dim):
-    xd = _finite_double(x)
-    if xd is None:
+    y = torch.log_softmax(x.double(), dim)
+    if not _no_nan(y):
         return None
-    y = torch.log_softmax(xd, dim)
     p = torch.exp(y)
-    # the dominant entry is log(1 - sum of the others) = log1p(-c): x - max - log(sum) rounds it to 0
-    m, others = _dominant(p, dim)
-    y.scatter_(dim, m, torch.log1p(-others.sum(dim, keepdim=True)))
+    if _confident(p, dim):       # log p_m = log1p(-sum of the others); x - max - log(sum) rounds it to 0
+        m, others = _dominant(p, dim)
+        y.scatter_(dim, m, torch.log1p(-others.sum(dim, keepdim=True)))
     return y.float(), p
 
 
 def _log_softmax_vjp(p, g, dim):
-    """``g - p sum g``; at the dominant entry ``(1 - p_m) sum g - sum_{j != m} g_j``."""
+    """``g - p sum g``; at a confident row's dominant entry ``(1 - p_m) sum g - sum_{j != m} g_j``."""
     gd = g.double()
     total = gd.sum(dim=dim, keepdim=True)
-    out = gd - p * total
-    m, others = _dominant(p, dim)
-    fix = others.sum(dim, keepdim=True) * total - (total - gd.gather(dim, m))
-    return out.scatter_(dim, m, fix).float()
+    out = torch.addcmul(gd, p, total, value=-1.0)
+    if _confident(p, dim):
+        m, others = _dominant(p, dim)
+        out.scatter_(dim, m, others.sum(dim, keepdim=True) * total - (total - gd.gather(dim, m)))
+    return out.float()
 
 
 # ---------------------------------------------------------------------------- the table
