@@ -89,18 +89,18 @@ def _catalog(name, grad, **params):
 
 
 # ---------------------------------------------------------------------------- sigmoid / tanh
-def _sigmoid_times_complement(u):
-    """``sigma(u) * sigma(-u)`` for float64 ``u <= 0`` (in place on ``u``): no cancellation, since
-    ``1 - sigma(u) >= 1/2`` there."""
-    s = torch.sigmoid_(u)
-    return torch.addcmul(s, s, s, value=-1.0)        # s - s^2 (torch's scalar "1 - s" is slow)
+def _sigmoid_times_complement(x, scale):
+    """``sigma(u) sigma(-u)`` with ``u = -scale |x|`` in float64, computed in place on one buffer: no
+    cancellation, since ``1 - sigma(u) >= 1/2`` for ``u <= 0``."""
+    s = torch.sigmoid_(x.double().abs_().mul_(-scale))
+    return s.addcmul_(s, s, value=-1.0)              # s - s^2 (torch's scalar "1 - s" is slow)
 
 
 def _sigmoid(x, grad):
     y = torch.sigmoid(x)
     if not grad:
         return y, None
-    return y, _sigmoid_times_complement(x.abs().double().neg_()).float()
+    return y, _sigmoid_times_complement(x, 1.0).float()
 
 
 def _tanh(x, grad):
@@ -108,7 +108,7 @@ def _tanh(x, grad):
     if not grad:
         return y, None
     # sech^2(x) = 4 sigma(2x) sigma(-2x); 1 - tanh^2 cancels and is 0 in the tails
-    return y, _sigmoid_times_complement(x.abs().double().mul_(-2.0)).mul_(4.0).float()
+    return y, _sigmoid_times_complement(x, 2.0).mul_(4.0).float()
 
 
 # ---------------------------------------------------------------------------- gelu (exact)
@@ -160,17 +160,17 @@ def _mish(x, grad):
 def _silu(x, grad, beta):
     """``x sigma(beta x)``, ``f' = s + u s (1 - s)`` and ``df/dbeta = x^2 s (1 - s)`` (``u = beta x``,
     ``s = sigma(u)``) in float64: float32's sigma is subnormal below -87, where ``x sigma(x)`` loses bits."""
-    xd = x.double()
+    xd = torch.clamp(x.double(), -1e150, 1e150)             # x = -inf must not meet sigma = 0
     b = beta.double() if isinstance(beta, torch.Tensor) else float(beta)
     u = xd * b
     s = torch.sigmoid(u)
-    y = torch.clamp(xd, -1e300, 1e300).mul_(s).float()      # x = -inf must not meet sigma = 0
+    y = (xd * s).float()
     if not grad:
         return y, None
     r = torch.addcmul(s, s, s, value=-1.0)                   # s (1 - s)
-    d = torch.clamp(u, -800.0, 800.0).mul_(r).add_(s).float()
-    if isinstance(beta, torch.Tensor):
-        return y, d, {"beta": torch.clamp(xd, -1e150, 1e150).square_().mul_(r)}
+    d = u.clamp_(-800.0, 800.0).mul_(r).add_(s).float()
+    if isinstance(beta, torch.Tensor):                       # df/dbeta = x^2 s (1 - s), float32 is plenty
+        return y, d, {"beta": xd.square_().mul_(r).float()}
     return y, d
 
 
