@@ -52,9 +52,14 @@ DTYPES = (torch.float32,)
 DEVICES = ("cpu",)
 
 
-def _patch(outs, x, mask, fn):
+def _patch(outs, x, mask, fn, maybe=True):
     """Overwrite ``outs`` (tensors like ``x``) where ``mask`` holds with ``fn(x[mask])`` (a tuple of the
-    same length); nothing but the test is paid when no element needs it."""
+    same length); nothing but the test is paid when no element needs it.  ``mask`` may be a callable,
+    evaluated only when ``maybe`` (a cheap necessary condition, e.g. from one reduction) holds."""
+    if not maybe:
+        return outs
+    if callable(mask):
+        mask = mask()
     if not bool(mask.any()):
         return outs
     idx = mask.nonzero(as_tuple=True)
@@ -129,7 +134,8 @@ def _gelu(x, grad, approximate):
     def tail(v):
         vd = v.double()
         return (_gelu_exact(vd), _gelu_exact_derivative(vd) if grad else None)
-    return _patch((y, d), x, x < _GELU_TAIL, tail)
+    # amin is one reduction; "not >=" is also true for NaN, where the mask is then computed
+    return _patch((y, d), x, lambda: x < _GELU_TAIL, tail, maybe=not bool(x.amin() >= _GELU_TAIL))
 
 
 # ---------------------------------------------------------------------------- mish
@@ -184,7 +190,7 @@ def _hardswish_exact(v):
 def _hardswish(x, grad):
     y = F.hardswish(x)
     xa = x.abs()
-    _patch((y,), x, xa > 1.0e37, _hardswish_exact)
+    _patch((y,), x, lambda: xa > 1.0e37, _hardswish_exact, maybe=not bool(xa.amax() <= 1.0e37))
     if not grad:
         return y, None
     # f' = 0 for x <= -3, (2x + 3)/6 inside (2x + 3 is exact near the root -1.5), 1 for x >= 3 (the catalog's
@@ -205,7 +211,8 @@ def _tanhshrink(x, grad):
     t = torch.mul(s, -2.0).add_(1.0)
     y = torch.copysign((xa.double() - t).float(), x)
     d = t.square_().float() if grad else None
-    return _patch((y, d), x, xa < _TANHSHRINK_SMALL, _catalog("tanhshrink", grad))
+    return _patch((y, d), x, lambda: xa < _TANHSHRINK_SMALL, _catalog("tanhshrink", grad),
+                  maybe=not bool(xa.amin() >= _TANHSHRINK_SMALL))
 
 
 def _threshold(x, threshold, value):
