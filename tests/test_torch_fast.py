@@ -150,3 +150,18 @@ def test_vector_fast_path_matches_catalog(name):
         y.backward(torch.tensor(g_np))
         assert ulps32(y.detach().numpy(), act(x_np, axis=dim)).max() <= BOUND_ULP
         assert ulps32(x.grad.numpy(), act.vjp(x_np, g_np, axis=dim)).max() <= 4.0
+
+
+@pytest.mark.parametrize("shape", [(0,), (3, 0), ()])
+@pytest.mark.parametrize("spec", actlab.specs(), ids=lambda s: s.name)
+def test_empty_and_scalar_inputs_work_through_the_modules(spec, shape):
+    x = torch.zeros(shape, requires_grad=True)
+    module = at.get(spec.name, dim=-1) if spec.kind == "vector" else at.get(spec.name)
+    if spec.kind == "vector" and not shape:
+        with pytest.raises(ValueError, match="at least 1-D"):
+            module(x)
+        return
+    y = module(x)
+    assert y.dtype == x.dtype
+    y.sum().backward()
+    assert x.grad is not None and x.grad.shape == x.shape

@@ -44,7 +44,7 @@ class Fast:
     fused: Callable | None = None       # (x, grad, **p) -> (f, f' or None[, {learnable: df/dp}])
     accepts: Callable | None = None     # (**p) -> bool: parameter values this entry was checked for
     sample: Callable | None = None      # random activations in training: (x, generator, **p), native autograd
-    vector: Callable | None = None      # vector: (x, dim, **p) -> (y, saved) or None (declined: non-finite input)
+    vector: Callable | None = None      # vector: (x, dim, **p) -> (y, saved), or None for rows it leaves alone
     vjp: Callable | None = None         # vector: (saved, g, dim) -> input cotangent
 
 

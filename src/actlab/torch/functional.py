@@ -3,7 +3,10 @@ r"""Functional forms of every catalog activation for torch tensors: ``apply(name
 
 Design (why a generic bridge and not ~40 hand translations)
 -----------------------------------------------------------
-Every registered activation goes through ONE generic path, in this order:
+**float32 on the CPU** first tries the activation's fast path (:mod:`actlab.torch.fast`; switch:
+``FAST_FLOAT32``): native ops verified within the catalog's bound, or value and derivative fused in one
+forward.  Everything else (and every activation without a fast path) goes through ONE generic path, in this
+order:
 
 1. **native** -- :data:`actlab.torch.formulas.FORMULAS` may name a native torch op whose definition *and*
    derivative convention equal the catalog's exactly (``relu``, ``relu6``, ``hardtanh``, ``leaky_relu``
@@ -95,7 +98,7 @@ class _Impl:
     # ---------------------------------------------------------------- helpers
     def fast_for(self, x) -> Fast | None:
         """The float32 CPU fast path (:mod:`actlab.torch.fast`) for input ``x``, or ``None``."""
-        if not FAST_FLOAT32:
+        if not FAST_FLOAT32 or x.dim() == 0 or x.numel() == 0:     # scalars and empties: the generic path
             return None
         return fast_for(self.spec.name, x.dtype, x.device, self.static)
 
