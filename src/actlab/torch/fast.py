@@ -87,6 +87,7 @@ def _catalog(name, grad, **params):
     from ..core import registry
     act = registry.get(name, **params)
 
+    @torch.compiler.disable
     def fn(v):
         a = v.detach().cpu().numpy()
         return (torch.from_numpy(act(a)), torch.from_numpy(act.derivative(a)) if grad else None)

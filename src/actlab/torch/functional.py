@@ -83,6 +83,12 @@ _CACHE: dict = {}
 _LOCK = threading.Lock()
 
 
+def _eager(fn):
+    """Run ``fn`` eagerly under ``torch.compile``: the NumPy fallback must not be traced (dynamo would
+    translate its NumPy calls into torch ops, without long double), so the graph breaks around it."""
+    return torch.compiler.disable(fn, recursive=True)
+
+
 # ============================================================================ bound implementation
 class _Impl:
     """A catalog activation with its static (non-tensor) parameters bound, and the path chosen for it."""
@@ -130,6 +136,7 @@ class _Impl:
     def _from_numpy(a, like):
         return torch.from_numpy(np.ascontiguousarray(a)).to(device=like.device, dtype=like.dtype)
 
+    @_eager
     def _np_kernel(self, kernel, x, learn):
         if kernel is None:
             raise NotImplementedError(f"{self.spec.name}: the catalog defines no kernel for this derivative")
@@ -158,6 +165,7 @@ class _Impl:
             return f.second_derivative(x.to(WORK), **self._params(learn, WORK)).to(x.dtype)
         return self._np_kernel(self.spec.second_derivative, x, learn)
 
+    @_eager
     def param_derivative(self, x, learn) -> dict:
         """``df/dparam`` for each learnable parameter, elementwise, in the working dtype."""
         f = self.formula_for_dtype(x.dtype)
@@ -177,6 +185,7 @@ class _Impl:
                                                                 f.param_derivative is not None)
 
     # ---------------------------------------------------------------- vector
+    @_eager
     def vector_value(self, x, dim):
         f = self.formula_for_dtype(x.dtype)
         if f is not None and f.fn is not None:
@@ -184,6 +193,7 @@ class _Impl:
         out = self.act(self._to_numpy(x), axis=dim)
         return self._from_numpy(out, x)
 
+    @_eager
     def vector_vjp(self, x, g, dim):
         f = self.formula_for_dtype(x.dtype)
         if f is not None and f.vjp is not None:
