@@ -31,15 +31,17 @@ from ..spec import Init, Kink
 def leaky(x, slope):
     r""":math:`x` for :math:`x > 0`, else :math:`a x` (``slope`` = :math:`a`, scalar or array)."""
     neg = np.minimum(x, 0.0)
-    # 0 * -inf is NaN: replace the argument where the slope is 0 (NaN input still gives NaN)
-    neg = np.where((np.asarray(slope) == 0) & np.isinf(neg), 0.0, neg)
-    return np.where(x > 0, x, slope * neg).astype(x.dtype, copy=False)
+    if np.any(np.asarray(slope) == 0):
+        # 0 * -inf is NaN: replace the argument where the slope is 0 (NaN input still gives NaN)
+        neg = np.where((np.asarray(slope) == 0) & np.isinf(neg), 0.0, neg)
+    # max(x, 0) + a min(x, 0): one term is exactly 0, so the sum is the one rounding of a x (no np.where)
+    return (np.maximum(x, 0.0) + slope * neg).astype(x.dtype, copy=False)
 
 
 def leaky_derivative(x, slope):
     r""":math:`1` for :math:`x > 0`, else :math:`a` (so :math:`f'(0) = a`); NaN stays NaN."""
-    out = np.where(x > 0, np.ones_like(x), slope).astype(x.dtype, copy=False)
-    return np.where(np.isnan(x), x, out)
+    out = np.where(x > 0, np.ones((), x.dtype), slope).astype(x.dtype, copy=False)
+    return out + np.sign(x) * 0.0          # + (+-0): unchanged, except NaN where x is NaN (sign(inf) * 0 = 0)
 
 
 def zero(x):
