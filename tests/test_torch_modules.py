@@ -175,3 +175,25 @@ def test_import_actlab_does_not_import_torch_and_bridge_imports_only_torch_and_c
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[0] == "False"
     assert out[1] == "[]"
+
+
+@pytest.mark.parametrize("spec", actlab.specs(), ids=lambda s: s.name)
+def test_whole_model_pickle_torch_save_and_deepcopy(spec):
+    """``torch.save(model)`` pickles the modules themselves (not just the state_dict)."""
+    import copy
+    import io
+    import pickle
+    module = at.get(spec.name, dim=-1) if spec.kind == "vector" else at.get(spec.name)
+    module.eval()
+    x = torch.randn(3, 4, generator=torch.Generator().manual_seed(0))
+    try:
+        want = module(x)
+    except ValueError:               # shape-changing vector activations (maxout's pieces) need other widths
+        x = torch.randn(3, 12, generator=torch.Generator().manual_seed(0))
+        want = module(x)
+    buf = io.BytesIO()
+    torch.save(torch.nn.Sequential(module), buf)
+    buf.seek(0)
+    loaded = torch.load(buf, weights_only=False)
+    for other in (pickle.loads(pickle.dumps(module)), copy.deepcopy(module), loaded):
+        torch.testing.assert_close(other(x), want, rtol=0, atol=0)

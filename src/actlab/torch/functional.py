@@ -100,13 +100,19 @@ class _Impl:
         self.learn_names = learn_names
         self.static = {k: v for k, v in act.params.items() if k not in learn_names}
         self.is_vector = act.spec.kind == "vector"
+        self._fast: dict = {}
 
     # ---------------------------------------------------------------- helpers
     def fast_for(self, x) -> Fast | None:
         """The float32 CPU fast path (:mod:`actlab.torch.fast`) for input ``x``, or ``None``."""
         if not FAST_FLOAT32 or x.dim() == 0 or x.numel() == 0:     # scalars and empties: the generic path
             return None
-        return fast_for(self.spec.name, x.dtype, x.device, self.static)
+        key = (x.dtype, x.device.type)
+        try:
+            return self._fast[key]
+        except KeyError:     # parameters are fixed per _Impl: decide once per dtype and device type
+            entry = self._fast[key] = fast_for(self.spec.name, x.dtype, x.device, self.static)
+            return entry
 
     def formula_for_dtype(self, dtype) -> Formula | None:
         """The torch formula if it serves inputs of ``dtype`` (see ``Formula.dtypes``), else ``None``."""
@@ -385,7 +391,13 @@ def apply(name, x, *, dim: int = -1, training: bool = False, generator: torch.Ge
     """
     x = _as_float(x)
     impl, learn = _bind(name, params)
-    f = impl.formula_for_dtype(x.dtype)
+    return apply_bound(impl, x, learn, dim=dim, training=training, generator=generator)
+
+
+def apply_bound(impl: _Impl, x: torch.Tensor, learn=(), *, dim: int = -1, training: bool = False,
+                generator: torch.Generator | None = None) -> torch.Tensor:
+    """:func:`apply` for an already bound activation (``_bind``) and a floating-point tensor ``x``: what the
+    modules call, so that per-call work is only the path choice."""
     if impl.is_vector:
         if x.dim() == 0:
             raise ValueError(f"{impl.spec.name} is a vector activation and needs at least 1-D input")
@@ -403,19 +415,22 @@ def apply(name, x, *, dim: int = -1, training: bool = False, generator: torch.Ge
     if training and impl.spec.random:
         if fast is not None and fast.sample is not None:
             return fast.sample(x, generator, **impl.static)
+        f = impl.formula_for_dtype(x.dtype)
         if f is None or f.sample is None:
             raise NotImplementedError(f"{impl.spec.name}: training-mode sampling needs a torch formula "
                                       "(actlab.torch.formulas) with sample")
         return f.sample(x, generator, **impl.static)
     if fast is not None:
         if fast.native is not None:
-            out = fast.native(x, **impl.static, **dict(zip(impl.learn_names, learn)))
+            out = fast.native(x, **impl.static, **dict(zip(impl.learn_names, learn))) if learn else \
+                fast.native(x, **impl.static)
             if out is not None:
                 return out
         if fast.fused is not None:
             if torch.is_grad_enabled() and (x.requires_grad or any(t.requires_grad for t in learn)):
                 return _Fused.apply(x, impl, fast.fused, *learn)
             return fast.fused(x, False, **impl.static, **dict(zip(impl.learn_names, learn)))[0]
+    f = impl.formula_for_dtype(x.dtype)
     if f is not None and f.native is not None and not learn:
         out = f.native(x, **impl.static)
         if out is not None:

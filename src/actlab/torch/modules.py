@@ -83,12 +83,29 @@ class ActivationModule(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         spec = self.spec_instance
-        kwargs = {**self.params, **self._learn(x)}
+        learn = self._learn(x)
+        impl = self.__dict__.get("_bound")
+        if impl is None:                   # static parameters are fixed: bind once (not saved in state_dict)
+            impl = self.__dict__["_bound"] = _F._bind(spec, {**self.params, **learn})[0]
+        x = _F._as_float(x)
+        values = [learn[k] for k in impl.learn_names]
         if spec.kind == "vector":
-            return _F.apply(spec, x, dim=self.dim, **kwargs)
+            return _F.apply_bound(impl, x, values, dim=self.dim)
         if spec.random:
-            return _F.apply(spec, x, training=self.training, generator=self.generator, **kwargs)
-        return _F.apply(spec, x, **kwargs)
+            return _F.apply_bound(impl, x, values, training=self.training, generator=self.generator)
+        return _F.apply_bound(impl, x, values)
+
+    def __getstate__(self):
+        # the spec (with its mpmath oracle lambdas) and the bound-path cache are looked up again on load,
+        # so pickle / torch.save of a whole model works
+        state = dict(self.__dict__)
+        state.pop("_bound", None)
+        state.pop("spec_instance", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        self.spec_instance = registry.spec(self.activation_name)
 
     # ------------------------------------------------------------------ identity
     def extra_repr(self) -> str:
