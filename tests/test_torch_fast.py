@@ -17,7 +17,7 @@ from actlab.torch import fast as fast_paths  # noqa: E402
 from actlab.torch import functional as F  # noqa: E402
 from catalog_cases import ELEMENTWISE_CASES  # noqa: E402
 from float32_sweep import BOUND_ULP, check, float32_range, ulps32  # noqa: E402
-from test_torch_support import smooth_points  # noqa: E402
+from test_torch_support import kink_points, smooth_points  # noqa: E402
 
 CPU = torch.device("cpu")
 
@@ -39,6 +39,24 @@ def test_fast_path_matches_catalog_on_a_float32_sweep(spec, params):
     xs = [np.array([0.0, -0.0, np.inf, -np.inf, np.nan], dtype=np.float32),
           *float32_range(4099, 100, 134), *float32_range(65537, 0, 255)]
     x = np.concatenate(xs)
+    v, xv, g, xg = check(spec.name, params, x)
+    assert v <= BOUND_ULP, f"{spec.name}{params} value {v} ULP at x={xv!r}"
+    assert g <= BOUND_ULP, f"{spec.name}{params} gradient {g} ULP at x={xg!r}"
+
+
+@pytest.mark.parametrize("spec,params", FAST_CASES)
+def test_fast_path_next_to_kinks_and_thresholds(spec, params):
+    """Every float32 within 64 ULP of each declared kink and of the usual thresholds (+-3, +-5, +-20, ...):
+    where a shifted argument (x + 3) rounds onto a kink, a derivative taken after the shift is wrong."""
+    points = [float(k) for k in kink_points(spec, params)] + [0.0, 1.0, 3.0, 5.0, 6.0, 20.0, 80.0, 87.0, 104.0]
+    steps = np.arange(-64, 65, dtype=np.int32)
+    xs = []
+    for p in points:
+        for v in (p, -p):
+            bits = np.array([v], dtype=np.float32).view(np.int32)[0]
+            xs.append((bits + steps).astype(np.int32).view(np.float32) if v != 0 else steps.view(np.float32))
+    x = np.concatenate(xs)
+    x = x[np.isfinite(x)]
     v, xv, g, xg = check(spec.name, params, x)
     assert v <= BOUND_ULP, f"{spec.name}{params} value {v} ULP at x={xv!r}"
     assert g <= BOUND_ULP, f"{spec.name}{params} gradient {g} ULP at x={xg!r}"

@@ -224,6 +224,14 @@ def _threshold(x, threshold, value):
     return y
 
 
+# ---------------------------------------------------------------------------- hard_sigmoid (x/6 + 1/2)
+def _hard_sigmoid(x, grad, slope, offset):
+    """Native value; ``f' = [|x| < 3] / 6`` from ``x`` itself (``x + 3`` rounds to 6 just below 3, so a
+    derivative taken after the shift would be 0 there)."""
+    y = F.hardsigmoid(x)
+    return y, (x.abs() < 3.0).float().div_(6.0) if grad else None
+
+
 # ---------------------------------------------------------------------------- softsign
 def _softsign(x, grad):
     xc = torch.clamp(x, -3.0e38, 3.0e38)            # inf/inf is NaN; softsign(+-inf) = +-1
@@ -327,8 +335,7 @@ FAST: dict[str, Fast] = {
     "silu": Fast(fused=_silu),
     "hardswish": Fast(fused=_hardswish),
     "softsign": Fast(fused=_softsign),
-    # F.hardsigmoid's arithmetic, but through hardtanh, which has a double backward (f'' = 0)
-    "hard_sigmoid": Fast(native=lambda x, slope, offset: F.hardtanh(x + 3.0, 0.0, 6.0) / 6.0,
+    "hard_sigmoid": Fast(fused=_hard_sigmoid,
                          accepts=lambda slope, offset: slope == 1.0 / 6.0 and offset == 0.5),
     "hardshrink": Fast(native=lambda x, lambd: F.hardshrink(x, lambd), accepts=lambda lambd: _float32_exact(lambd)),
     "softshrink": Fast(native=lambda x, lambd: F.softshrink(x, lambd), accepts=lambda lambd: _float32_exact(lambd)),
