@@ -3,7 +3,8 @@ r"""Fast float32 paths: the catalog's accuracy at close to native torch speed, f
 The generic torch formulas (:mod:`actlab.torch.formulas`) widen to float64 and run one torch kernel per
 operation (a dozen passes over memory, ``torch.where`` among them, which is unvectorised on the CPU);
 on the activations of a real model that costs 1.5--5x the native module.  An entry here replaces them
-for **float32 inputs on the CPU** (other dtypes and devices keep the generic path) in one of two ways:
+for **float32 inputs on the CPU** (other dtypes and devices keep the generic path) in one of two ways
+(three with the vector activations' ``vector``/``vjp``):
 
 * ``native(x, **p)``: autograd goes through native torch ops, because their value *and* derivative are
   within the catalog's bound (2 ULP of the catalog's own float32 result) for every float32 input checked
@@ -19,8 +20,10 @@ for **float32 inputs on the CPU** (other dtypes and devices keep the generic pat
 
 How each entry was checked: ``python tests/float32_sweep.py`` compares it with the catalog on **every**
 float32 with ``2^-27 <= |x| < 2^7`` and on every 61st float32 of the whole line (subnormals, huge values,
-+-inf and NaN included); ``tests/test_torch_fast.py`` repeats that on a sparser stride in CI, and the
-parity tests cover the kinks.  Native op accuracy can depend on the CPU's vector instruction set
++-inf and NaN included); ``tests/test_torch_fast.py`` repeats that on a sparser stride in CI, plus every
+float32 within 64 ULP of each kink and of the thresholds used here, double backward, learnable parameters,
+empty and 0-d inputs.  Softmax, softmin and log_softmax (``vector``/``vjp``) are computed in float64 from
+the float32 input and checked against the catalog at 2 ULP (values) and 4 ULP (VJPs).  Native op accuracy can depend on the CPU's vector instruction set
 (SLEEF's AVX2 and AVX-512 code paths); the sweep is the tool to re-check on a new machine, and
 ``actlab.torch.functional.FAST_FLOAT32 = False`` switches these paths off.
 """
