@@ -29,4 +29,6 @@ test: $(STAMP) chromium
 
 bench: $(STAMP)
 	$(PY) benchmarks/kernels.py
+	$(PY) benchmarks/nn_train.py
+	$(PY) benchmarks/torch_modules.py
 	$(PY) benchmarks/compare_vs_sklearn.py
