@@ -341,6 +341,9 @@ FAST: dict[str, Fast] = {
     "hard_sigmoid": Fast(fused=_hard_sigmoid,
                          accepts=lambda slope, offset: slope == 1.0 / 6.0 and offset == 0.5),
     "hardshrink": Fast(native=lambda x, lambd: F.hardshrink(x, lambd), accepts=lambda lambd: _float32_exact(lambd)),
+    # relu(x)^2 rounds x^2 once, as the catalog does; autograd: 2 relu(x) (0 at 0), f'' = 2 [x > 0]
+    "squared_relu": Fast(native=lambda x: torch.relu(x).square()),
+    "exponential": Fast(native=lambda x: torch.exp(x)),
     "softshrink": Fast(native=lambda x, lambd: F.softshrink(x, lambd), accepts=lambda lambd: _float32_exact(lambd)),
     "threshold": Fast(native=_threshold, accepts=lambda threshold, value: _float32_exact(threshold, value)),
     "tanhshrink": Fast(fused=_tanhshrink),
