@@ -139,8 +139,7 @@ def bench_torch(args):
                 best[k] = min(best[k], timed(m, args.steps))
         ratio = best["actlab"] / best["native"]
         ratios.append(ratio)
-        path = "native" if at.uses_native(name) else ("numpy fallback" if at.uses_numpy_fallback(name)
-                                                      else "torch formula")
+        path = at.path_for(name, torch.float32)
         print(f"{name:<12}{best['native'] * 1e6:>11.1f}{best['actlab'] * 1e6:>11.1f}{ratio:>8.2f}  {path}")
     if ratios:
         worst = max(ratios)

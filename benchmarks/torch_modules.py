@@ -45,12 +45,7 @@ def time_pair(models, x, repeats, sync):
 
 
 def path(spec):
-    if at.functional.FAST_FLOAT32 and at.fast.fast_for(spec.name, torch.float32, torch.device("cpu"),
-                                                         actlab.get(spec.name).params) is not None:
-        return "fast"
-    if at.uses_native(spec.name):
-        return "native"
-    return "numpy" if at.uses_numpy_fallback(spec.name) else "formula"
+    return at.path_for(spec.name, torch.float32)
 
 
 def main():

@@ -183,3 +183,15 @@ def test_empty_and_scalar_inputs_work_through_the_modules(spec, shape):
     assert y.dtype == x.dtype
     y.sum().backward()
     assert x.grad is not None and x.grad.shape == x.shape
+
+
+def test_path_for_reports_each_implementation(monkeypatch):
+    assert at.path_for("sigmoid", torch.float32) == "fast"
+    assert at.path_for("sigmoid", torch.float64) == "formula"
+    assert at.path_for("sigmoid", torch.float32, device="cuda") == "formula"
+    assert at.path_for("relu", torch.float32) == "native"
+    assert at.path_for("elu", torch.float32, alpha=0.75) == "formula"       # declined: not a power of two
+    numpy_only = [s.name for s in actlab.specs() if at.uses_numpy_fallback(s.name, torch.float64)]
+    assert numpy_only and at.path_for(numpy_only[0], torch.float64) == "numpy"
+    monkeypatch.setattr(F, "FAST_FLOAT32", False)
+    assert at.path_for("sigmoid", torch.float32) == "formula"

@@ -10,10 +10,10 @@
 * :mod:`actlab.torch.formulas` -- the torch formulations, keyed by catalog name.
 """
 from . import functional
-from .functional import apply, uses_native, uses_numpy_fallback
+from .functional import apply, path_for, uses_native, uses_numpy_fallback
 from .modules import ActivationModule, class_for, get, native_activation_types, replace_activations
 
-__all__ = ["ActivationModule", "apply", "class_for", "functional", "get", "native_activation_types",
+__all__ = ["ActivationModule", "apply", "path_for", "class_for", "functional", "get", "native_activation_types",
            "replace_activations", "uses_native", "uses_numpy_fallback"]
 
 

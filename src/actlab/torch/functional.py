@@ -438,6 +438,20 @@ def apply_bound(impl: _Impl, x: torch.Tensor, learn=(), *, dim: int = -1, traini
     return _Elementwise.apply(x, impl, *learn)
 
 
+def path_for(name, dtype: torch.dtype | None = None, device="cpu", **params) -> str:
+    """Which implementation ``name`` with ``params`` uses for inputs of ``dtype`` (default
+    ``torch.get_default_dtype()``) on ``device``: ``"fast"`` (:mod:`actlab.torch.fast`), ``"native"``,
+    ``"formula"`` (generic torch formula) or ``"numpy"`` (the catalog's kernels)."""
+    spec = registry.spec(name) if isinstance(name, str) else name
+    dtype = dtype or torch.get_default_dtype()
+    impl, _ = _bind(spec, params)
+    if FAST_FLOAT32 and fast_for(spec.name, dtype, torch.device(device), impl.static) is not None:
+        return "fast"
+    if uses_native(spec, dtype, **params):
+        return "native"
+    return "numpy" if uses_numpy_fallback(spec, dtype) else "formula"
+
+
 def uses_numpy_fallback(name, dtype: torch.dtype | None = None) -> bool:
     """True when ``name`` runs through the catalog's NumPy kernels for inputs of ``dtype`` (default:
     ``torch.get_default_dtype()``): it has no torch formula, or its formula does not serve ``dtype``."""
