@@ -323,6 +323,50 @@ def _log_softmax_vjp(p, g, dim):
     return out.float()
 
 
+# ---------------------------------------------------------------------------- activations without a torch op
+# float64 from float32 input, rounded once: x^2 is exact in float64 for a float32 x, and these formulas have
+# no cancellation left (the stable forms are the catalog's); +-inf are clamped to +-1e100 (x^2 stays finite,
+# results beyond float32's range still round to +-inf).
+def _bent_identity(x, grad):
+    xd = torch.clamp(x.double(), -1e100, 1e100)
+    h = torch.sqrt(xd * xd + 1.0)                          # (sqrt(x^2 + 1) - 1)/2 = x^2 / (2 (h + 1))
+    y = (xd * xd).div_(h + 1.0).mul_(0.5).add_(xd).float()
+    return y, ((xd / h).mul_(0.5).add_(1.0).float() if grad else None)
+
+
+def _lisht(x, grad):
+    xd = torch.clamp(x.double(), -1e100, 1e100)
+    xa = xd.abs()
+    e = torch.expm1(xa * -2.0)                             # tanh|x| = -e/(2 + e): no cancellation at 0
+    two_e = e + 2.0
+    t = torch.div(e, two_e).neg_()
+    y = (xa * t).float()
+    if not grad:
+        return y, None
+    sech2 = (e + 1.0).mul_(4.0).div_(two_e).div_(two_e)    # 4 e^{-2|x|} / (1 + e^{-2|x|})^2
+    return y, torch.copysign(t, xd).addcmul_(torch.clamp(xd, -1e4, 1e4), sech2).float()
+
+
+def _gaussian(x, grad):
+    xd = torch.clamp(x.double(), -1e100, 1e100)
+    g = torch.exp(-(xd * xd))
+    return g.float(), ((xd * g).mul_(-2.0).float() if grad else None)
+
+
+def _squareplus(x, grad, b):
+    """``(x + h)/2`` for x >= 0 and ``b / (2 (h - x))`` for x < 0 (``h = sqrt(x^2 + b)``): equal in exact
+    arithmetic, each free of cancellation on its side."""
+    xd = torch.clamp(x.double(), -1e100, 1e100)
+    h = torch.sqrt(xd * xd + b)
+    neg = xd < 0
+    y = torch.where(neg, b / (2.0 * (h - xd)), 0.5 * (xd + h)).float()
+    if not grad:
+        return y, None
+    # f' = (1 + x/h)/2, = b / (2 h (h - x)) for x < 0
+    d = torch.where(neg, b / ((2.0 * h) * (h - xd)), 0.5 * (1.0 + xd / h)).float()
+    return y, d
+
+
 # ---------------------------------------------------------------------------- the table
 FAST: dict[str, Fast] = {
     "identity": Fast(native=lambda x: x),
@@ -342,6 +386,11 @@ FAST: dict[str, Fast] = {
                          accepts=lambda slope, offset: slope == 1.0 / 6.0 and offset == 0.5),
     "hardshrink": Fast(native=lambda x, lambd: F.hardshrink(x, lambd), accepts=lambda lambd: _float32_exact(lambd)),
     # relu(x)^2 rounds x^2 once, as the catalog does; autograd: 2 relu(x) (0 at 0), f'' = 2 [x > 0]
+    "bent_identity": Fast(fused=_bent_identity),
+    "lisht": Fast(fused=_lisht),
+    "gaussian": Fast(fused=_gaussian),
+    "squareplus": Fast(fused=_squareplus, accepts=lambda b: float(b) > 0),
+    "sinusoid": Fast(native=lambda x: torch.sin(x)),
     "squared_relu": Fast(native=lambda x: torch.relu(x).square()),
     "exponential": Fast(native=lambda x: torch.exp(x)),
     "softshrink": Fast(native=lambda x, lambd: F.softshrink(x, lambd), accepts=lambda lambd: _float32_exact(lambd)),
