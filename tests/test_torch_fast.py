@@ -101,19 +101,33 @@ def test_parameters_that_would_round_are_declined(name, params, declined):
     assert (got is None) == declined
 
 
-def test_silu_learnable_beta_gradients_match_generic_path(monkeypatch):
+@pytest.mark.parametrize("name,param", [("silu", "beta"), ("snake", "alpha")])
+def test_learnable_parameter_gradients_match_generic_path(monkeypatch, name, param):
     x0 = torch.linspace(-8, 8, 257)
     grads = {}
     for fast_on in (True, False):
         monkeypatch.setattr(F, "FAST_FLOAT32", fast_on)
-        m = at.get("silu", num_parameters=1)
+        m = at.get(name, num_parameters=1)
         with torch.no_grad():
-            m.beta.fill_(1.7)
+            getattr(m, param).fill_(1.7)
+        assert F.path_for(name, torch.float32) == ("fast" if fast_on else F.path_for(name, torch.float64))
         x = x0.clone().requires_grad_(True)
         m(x).pow(2).sum().backward()
-        grads[fast_on] = (x.grad.clone(), m.beta.grad.clone())
-    torch.testing.assert_close(grads[True][0], grads[False][0], rtol=1e-6, atol=1e-7)
-    torch.testing.assert_close(grads[True][1], grads[False][1], rtol=1e-5, atol=1e-6)
+        grads[fast_on] = (x.grad.clone(), getattr(m, param).grad.clone())
+    torch.testing.assert_close(grads[True][0], grads[False][0], rtol=1e-6, atol=1e-6)
+    torch.testing.assert_close(grads[True][1], grads[False][1], rtol=1e-5, atol=1e-5)
+
+
+def test_snake_learnable_alpha_at_zero_takes_the_generic_path(monkeypatch):
+    x = torch.linspace(-2, 2, 9)
+    out = []
+    for fast_on in (True, False):
+        monkeypatch.setattr(F, "FAST_FLOAT32", fast_on)
+        m = at.get("snake")
+        with torch.no_grad():
+            m.alpha.zero_()            # sin^2(0 x)/0: the fast path declines, the catalog decides
+        out.append(m(x))
+    torch.testing.assert_close(out[0], out[1], equal_nan=True)
 
 
 def test_prelu_per_channel_weight_gradients_match_generic_path(monkeypatch):

@@ -49,6 +49,7 @@ class Fast:
     sample: Callable | None = None      # random activations in training: (x, generator, **p), native autograd
     vector: Callable | None = None      # vector: (x, dim, **p) -> (y, saved), or None for rows it leaves alone
     vjp: Callable | None = None         # vector: (saved, g, dim) -> input cotangent
+    accepts_learn: Callable | None = None   # (**learnable tensors) -> bool, checked per call (values change)
 
 
 DTYPES = (torch.float32,)
@@ -367,6 +368,26 @@ def _squareplus(x, grad, b):
     return y, d
 
 
+def _snake(x, grad, alpha):
+    """``x + sin^2(u)/alpha`` (``u = alpha x``), ``f' = 1 + sin 2u = (sin u + cos u)^2`` (near its double
+    zeros sin u + cos u is about sqrt 2 (u - u0), and float64's errors are 2^-29 of float32's spacing) and
+    ``df/dalpha = sin u (2x cos u - sin u/alpha)/alpha``, in float64; f' is NaN at +-inf as in the catalog."""
+    xd = x.double()
+    xc = torch.clamp(xd, -1e100, 1e100)
+    a = alpha.double() if isinstance(alpha, torch.Tensor) else float(alpha)
+    u = xc * a
+    su = torch.sin(u)
+    y = (su * su).div_(a).add_(xc).float()
+    if not grad:
+        return y, None
+    cu = torch.cos(u)
+    d = (su + cu).square_().add_(xd - xd).float()        # + (x - x): NaN at +-inf and NaN, else +0
+    if isinstance(alpha, torch.Tensor):
+        da = cu.mul_(xc).mul_(2.0).sub_(su / a).mul_(su).div_(a)
+        return y, d, {"alpha": da.float()}
+    return y, d
+
+
 # ---------------------------------------------------------------------------- the table
 FAST: dict[str, Fast] = {
     "identity": Fast(native=lambda x: x),
@@ -390,6 +411,10 @@ FAST: dict[str, Fast] = {
     "lisht": Fast(fused=_lisht),
     "gaussian": Fast(fused=_gaussian),
     "squareplus": Fast(fused=_squareplus, accepts=lambda b: float(b) > 0),
+    # alpha x must be exact in float64: a float32 alpha (a learnable parameter is one) times a float32 x is
+    # (accepts sees static parameters only: a learnable alpha arrives as a tensor, checked by accepts_learn)
+    "snake": Fast(fused=_snake, accepts=lambda alpha=None: alpha is None or _float32_exact(alpha),
+                  accepts_learn=lambda alpha: bool(torch.isfinite(alpha).all() and (alpha != 0).all())),
     "sinusoid": Fast(native=lambda x: torch.sin(x)),
     "squared_relu": Fast(native=lambda x: torch.relu(x).square()),
     "exponential": Fast(native=lambda x: torch.exp(x)),

@@ -426,7 +426,8 @@ def apply_bound(impl: _Impl, x: torch.Tensor, learn=(), *, dim: int = -1, traini
                 fast.native(x, **impl.static)
             if out is not None:
                 return out
-        if fast.fused is not None:
+        if fast.fused is not None and (fast.accepts_learn is None or not learn or
+                                       fast.accepts_learn(**dict(zip(impl.learn_names, learn)))):
             if torch.is_grad_enabled() and (x.requires_grad or any(t.requires_grad for t in learn)):
                 return _Fused.apply(x, impl, fast.fused, *learn)
             return fast.fused(x, False, **impl.static, **dict(zip(impl.learn_names, learn)))[0]
