@@ -52,3 +52,25 @@ def test_set_num_threads_rejects_bad_values(restore_threads):
             actlab.set_num_threads(bad)
     actlab.set_num_threads(2)
     assert actlab.get_num_threads() == 2
+
+
+@pytest.mark.parametrize("spec", [s for s in actlab.specs() if s.kind == "vector"], ids=lambda s: s.name)
+@pytest.mark.parametrize("axis", [-1, 0])
+def test_threaded_vector_evaluation_equals_single_thread(spec, axis, restore_threads):
+    f = actlab.get(spec.name)
+    rng = np.random.default_rng(1)
+    x = (rng.standard_normal((A.PARALLEL_MIN // 24 + 7, 24)) * 5).astype(np.float32)
+    x[3, 5], x[4, :] = np.inf, -np.inf
+    x = x if axis == -1 else np.ascontiguousarray(x.T)
+    g = rng.standard_normal(f(x, axis=axis).shape).astype(np.float32)
+    results = {}
+    for threads in (1, 3):
+        actlab.set_num_threads(threads)
+        with warnings.catch_warnings(), np.errstate(all="raise"):
+            warnings.simplefilter("error")
+            results[threads] = [f(x, axis=axis), f.vjp(x, g, axis=axis)]
+    small = slice(0, 50) if axis == -1 else (slice(None), slice(0, 50))
+    want = f(x[small], axis=axis)                  # below PARALLEL_MIN: the one-call path
+    for a, b in zip(results[1], results[3]):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(results[1][0][small], want, rtol=4 * np.finfo(np.float32).eps, atol=1e-30)

@@ -159,9 +159,31 @@ class Activation:
         if self.is_vector:
             arr = as_input(x)
             _check_axis(arr, axis, self.name)
-            with np.errstate(all="ignore"):
-                return finish(self.spec.fn(widen(arr), axis=axis, **self.params), arr.dtype)
+            return self._vector(self.spec.fn, [arr], axis, arr.dtype)
         return self._elementwise(self.spec.fn, x)
+
+    def _vector(self, kernel, arrays, axis, dtype):
+        """Vector kernel along ``axis``; large inputs go row block by row block (cache-sized, shared among
+        threads).  Which way is chosen by size only, so results never depend on the thread count."""
+        first = arrays[0]
+        if first.size < PARALLEL_MIN or first.ndim < 2:
+            with np.errstate(all="ignore"):
+                return finish(kernel(*[widen(a) for a in arrays], axis=axis, **self.params), dtype)
+        rows = [np.moveaxis(a, axis, -1) for a in arrays]
+        lead = rows[0].shape[:-1]
+        rows = [r.reshape(-1, r.shape[-1]) for r in rows]
+        step = max(1, CHUNK // max(1, rows[0].shape[1]))
+        starts = list(range(0, rows[0].shape[0], step))
+
+        def run(begin, end):
+            with np.errstate(all="ignore"):        # errstate is per thread
+                return [finish(kernel(*[widen(r[a:a + step]) for r in rows], axis=-1, **self.params), dtype)
+                        for a in starts[begin:end]]
+        threads = max(1, min(_threads, len(starts)))
+        bounds = np.linspace(0, len(starts), threads + 1).astype(int)
+        jobs = [_executor().submit(run, int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+        out = np.concatenate([block for job in jobs for block in job.result()], axis=0)
+        return np.moveaxis(out.reshape(lead + out.shape[-1:]), -1, axis)
 
     def derivative(self, x):
         r"""First derivative :math:`f'(x)`, elementwise, from the input ``x``."""
@@ -198,9 +220,7 @@ class Activation:
         expected = np.shape(self(arr, axis=axis))
         if g.shape != expected:
             raise ValueError(f"{self.name}.vjp: cotangent shape {g.shape} does not match output shape {expected}")
-        with np.errstate(all="ignore"):
-            out = self.spec.vjp(widen(arr), widen(g), axis=axis, **self.params)
-            return finish(out, np.result_type(arr.dtype, g.dtype))
+        return self._vector(self.spec.vjp, [arr, g], axis, np.result_type(arr.dtype, g.dtype))
 
     def jacobian(self, x):
         r"""Full Jacobian :math:`J_{ij} = \partial f_i / \partial x_j` of a 1-D input, shape (m, n)."""
