@@ -74,3 +74,19 @@ def test_threaded_vector_evaluation_equals_single_thread(spec, axis, restore_thr
     for a, b in zip(results[1], results[3]):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_allclose(results[1][0][small], want, rtol=4 * np.finfo(np.float32).eps, atol=1e-30)
+
+
+def _child_sum(n):
+    return float(actlab.get("sigmoid")(np.linspace(-5, 5, n)).sum())
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_a_forked_child_can_still_use_threads(restore_threads):
+    """The pool's threads do not survive fork; the child must build its own instead of waiting forever."""
+    import multiprocessing
+    actlab.set_num_threads(2)
+    n = 2 * A.PARALLEL_MIN
+    want = _child_sum(n)                       # the parent's pool now exists
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        got = pool.apply_async(_child_sum, (n,)).get(timeout=60)
+    assert got == want

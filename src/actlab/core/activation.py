@@ -39,6 +39,17 @@ def get_num_threads() -> int:
     return _threads
 
 
+def _after_fork_in_child() -> None:
+    # a forked child inherits the pool object but not its threads: work submitted there would never run
+    global _pool, _pool_lock
+    _pool = None
+    _pool_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _executor() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
