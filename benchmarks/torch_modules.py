@@ -3,7 +3,7 @@
 For every registered activation whose spec's ``class_name`` is also a ``torch.nn`` class, the same MLP
 (Linear 256->512, act, Linear 512->512, act, Linear 512->10; batch 256) is timed with the native module
 and with the actlab module; prints the ratio (goal <= 1.2 where a native op exists) and the path the
-actlab module takes (native / formula / numpy fallback).  Activations without a torch counterpart are
+actlab module takes (fast / native / formula / numpy, from ``actlab.torch.path_for``).  Activations without a torch counterpart are
 timed against nn.ReLU for reference.  Usage: ``PYTHONPATH=src python benchmarks/torch_modules.py [--device cuda]``
 """
 from __future__ import annotations
