@@ -58,6 +58,23 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
+def _in_blocks(run, n: int, parallel: bool) -> None:
+    """Call ``run(first, last)`` over ``range(n)`` split into contiguous parts, one per thread when
+    ``parallel`` (at most ``_threads``; each thread sets its own errstate: NumPy's is per thread)."""
+    threads = max(1, min(_threads, n)) if parallel else 1
+
+    def guarded(first, last):
+        with np.errstate(all="ignore"):
+            run(first, last)
+    if threads == 1:
+        guarded(0, n)
+        return
+    bounds = np.linspace(0, n, threads + 1).astype(int)
+    jobs = [_executor().submit(guarded, int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+    for job in jobs:
+        job.result()
+
+
 def _format_value(value: Any) -> str:
     if isinstance(value, float):
         return repr(float(value))
@@ -118,44 +135,26 @@ class Activation:
         if kernel is None:
             raise NotImplementedError(f"{self.name} does not define this derivative")
         arr = as_input(x)
-        if self.spec.exact:
-            return self._exact(kernel, arr)
         # kernels guard their arguments (tested with over/invalid/divide raising); underflow to a
         # subnormal or 0 is the correct result, and the user's errstate must not turn it into an error
         with np.errstate(all="ignore"):
-            if arr.size <= CHUNK:
+            if arr.size <= CHUNK or self.spec.exact:   # exact kernels: no widened temporaries to keep in cache
                 return self._run(kernel, arr)
             # cache-sized chunks: the widened temporaries stay in cache (1.2-2x on large arrays);
-            # large inputs are shared among threads, one contiguous block each
+            # large inputs are shared among threads, each taking a contiguous run of chunks
             flat = arr.reshape(-1)
             out = np.empty(flat.shape, dtype=arr.dtype)
-            threads = min(_threads, flat.size // (PARALLEL_MIN // 2)) if flat.size >= PARALLEL_MIN else 1
-            if threads <= 1:
-                self._run_chunks(kernel, flat, out, 0, flat.size)
-            else:
-                bounds = np.linspace(0, flat.size, threads + 1).astype(int) // CHUNK * CHUNK
-                bounds[-1] = flat.size
-                jobs = [_executor().submit(self._run_chunks, kernel, flat, out, int(a), int(b))
-                        for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-                for job in jobs:
-                    job.result()
+            starts = range(0, flat.size, CHUNK)
+
+            def run(first, last):
+                for start in starts[first:last]:
+                    out[start:start + CHUNK] = self._run(kernel, flat[start:start + CHUNK])
+            _in_blocks(run, len(starts), parallel=flat.size >= PARALLEL_MIN)
             return out.reshape(arr.shape)
 
-    def _exact(self, kernel, arr):
-        """A kernel that never rounds, in ``arr``'s dtype, in one call: no widened temporaries to keep in
-        cache, and a memory-bound pass gains nothing from threads."""
-        with np.errstate(all="ignore"):
-            out = kernel(arr, **self.params)
-            return np.broadcast_to(out, arr.shape).astype(arr.dtype, copy=False)
-
-    def _run_chunks(self, kernel, flat, out, begin, end):
-        with np.errstate(all="ignore"):        # errstate is per thread: workers need their own
-            for start in range(begin, end, CHUNK):
-                stop = min(start + CHUNK, end)
-                out[start:stop] = self._run(kernel, flat[start:stop])
-
     def _run(self, kernel, arr):
-        work = arr if (self.spec.single_rounding and arr.dtype == np.float64) else widen(arr)
+        exact_here = self.spec.exact or (self.spec.single_rounding and arr.dtype == np.float64)
+        work = arr if exact_here else widen(arr)
         out = kernel(work, **self.params)
         return finish(np.broadcast_to(out, arr.shape) if np.ndim(out) < arr.ndim else out, arr.dtype)
 
@@ -184,16 +183,15 @@ class Activation:
         lead = rows[0].shape[:-1]
         rows = [r.reshape(-1, r.shape[-1]) for r in rows]
         step = max(1, CHUNK // max(1, rows[0].shape[1]))
-        starts = list(range(0, rows[0].shape[0], step))
+        starts = range(0, rows[0].shape[0], step)
+        blocks: list = [None] * len(starts)
 
-        def run(begin, end):
-            with np.errstate(all="ignore"):        # errstate is per thread
-                return [finish(kernel(*[widen(r[a:a + step]) for r in rows], axis=-1, **self.params), dtype)
-                        for a in starts[begin:end]]
-        threads = max(1, min(_threads, len(starts)))
-        bounds = np.linspace(0, len(starts), threads + 1).astype(int)
-        jobs = [_executor().submit(run, int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-        out = np.concatenate([block for job in jobs for block in job.result()], axis=0)
+        def run(first, last):
+            for i in range(first, last):
+                a = starts[i]
+                blocks[i] = finish(kernel(*[widen(r[a:a + step]) for r in rows], axis=-1, **self.params), dtype)
+        _in_blocks(run, len(starts), parallel=True)
+        out = np.concatenate(blocks, axis=0)
         return np.moveaxis(out.reshape(lead + out.shape[-1:]), -1, axis)
 
     def derivative(self, x):

@@ -36,6 +36,7 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
+from ..core import registry
 from .formulas import _INV_SQRT2, _INV_SQRT_2PI, _gelu_exact, _gelu_exact_derivative
 
 
@@ -49,7 +50,7 @@ class Fast:
     sample: Callable | None = None      # random activations in training: (x, generator, **p), native autograd
     vector: Callable | None = None      # vector: (x, dim, **p) -> (y, saved), or None for rows it leaves alone
     vjp: Callable | None = None         # vector: (saved, g, dim) -> input cotangent
-    accepts_learn: Callable | None = None   # (**learnable tensors) -> bool, checked per call (values change)
+    accepts_learn: Callable | None = None   # (*learnable tensors) -> bool, checked per call (values change)
 
 
 DTYPES = (torch.float32,)
@@ -87,12 +88,11 @@ def _float32_exact(*values) -> bool:
 
 
 def _catalog(name, grad, **params):
-    """Patch function evaluating the catalog's own NumPy kernels on the (few) elements given."""
-    from ..core import registry
-    act = registry.get(name, **params)
-
+    """Patch function evaluating the catalog's own NumPy kernels on the (few) elements given (the
+    activation is bound only when a patch is needed, not on every call)."""
     @torch.compiler.disable
     def fn(v):
+        act = registry.get(name, **params)
         a = v.detach().cpu().numpy()
         return (torch.from_numpy(act(a)), torch.from_numpy(act.derivative(a)) if grad else None)
     return fn
@@ -212,9 +212,10 @@ def _tanhshrink(x, grad):
     """``sign(x) (|x| - t)``, ``f' = t^2`` with ``t = tanh|x| = 1 - 2 sigma(-2|x|)`` in float64 (vectorised
     sigmoid; tanh is not); |x| < 0.01 from the catalog's series."""
     xa = x.abs()
-    s = torch.sigmoid(xa.double().mul_(-2.0))
+    xad = xa.double()
+    s = torch.sigmoid(xad * -2.0)
     t = torch.mul(s, -2.0).add_(1.0)
-    y = torch.copysign((xa.double() - t).float(), x)
+    y = torch.copysign((xad - t).float(), x)
     d = t.square_().float() if grad else None
     return _patch((y, d), x, lambda: xa < _TANHSHRINK_SMALL, _catalog("tanhshrink", grad),
                   maybe=not bool(xa.amin() >= _TANHSHRINK_SMALL))

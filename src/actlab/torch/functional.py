@@ -105,14 +105,24 @@ class _Impl:
     # ---------------------------------------------------------------- helpers
     def fast_for(self, x) -> Fast | None:
         """The float32 CPU fast path (:mod:`actlab.torch.fast`) for input ``x``, or ``None``."""
-        if not FAST_FLOAT32 or x.dim() == 0 or x.numel() == 0:     # scalars and empties: the generic path
+        if x.dim() == 0 or x.numel() == 0:         # scalars and empties: the generic path
             return None
-        key = (x.dtype, x.device.type)
+        return self.fast_path(x.dtype, x.device)
+
+    def fast_path(self, dtype, device) -> Fast | None:
+        """The fast path for inputs of ``dtype`` on ``device``, or ``None`` (``FAST_FLOAT32`` off, or none)."""
+        if not FAST_FLOAT32:
+            return None
+        key = (dtype, device.type)
         try:
             return self._fast[key]
         except KeyError:     # parameters are fixed per _Impl: decide once per dtype and device type
-            entry = self._fast[key] = fast_for(self.spec.name, x.dtype, x.device, self.static)
+            entry = self._fast[key] = fast_for(self.spec.name, dtype, device, self.static)
             return entry
+
+    def kwargs(self, learn) -> dict:
+        """Static parameters plus the learnable tensors ``learn``, by name (what fast paths take)."""
+        return {**self.static, **dict(zip(self.learn_names, learn))} if learn else self.static
 
     def formula_for_dtype(self, dtype) -> Formula | None:
         """The torch formula if it serves inputs of ``dtype`` (see ``Formula.dtypes``), else ``None``."""
@@ -270,7 +280,7 @@ class _Fused(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x, impl, fused, *learn):
-        out = fused(x, True, **impl.static, **dict(zip(impl.learn_names, learn)))
+        out = fused(x, True, **impl.kwargs(learn))
         ctx.impl = impl
         pd = out[2] if len(out) > 2 else {}
         ctx.save_for_backward(x, out[1], *learn, *(pd[k] for k in impl.learn_names))
@@ -422,15 +432,14 @@ def apply_bound(impl: _Impl, x: torch.Tensor, learn=(), *, dim: int = -1, traini
         return f.sample(x, generator, **impl.static)
     if fast is not None:
         if fast.native is not None:
-            out = fast.native(x, **impl.static, **dict(zip(impl.learn_names, learn))) if learn else \
-                fast.native(x, **impl.static)
+            out = fast.native(x, **impl.kwargs(learn))
             if out is not None:
                 return out
         if fast.fused is not None and (fast.accepts_learn is None or not learn or
-                                       fast.accepts_learn(**dict(zip(impl.learn_names, learn)))):
+                                       fast.accepts_learn(*learn)):
             if torch.is_grad_enabled() and (x.requires_grad or any(t.requires_grad for t in learn)):
                 return _Fused.apply(x, impl, fast.fused, *learn)
-            return fast.fused(x, False, **impl.static, **dict(zip(impl.learn_names, learn)))[0]
+            return fast.fused(x, False, **impl.kwargs(learn))[0]
     f = impl.formula_for_dtype(x.dtype)
     if f is not None and f.native is not None and not learn:
         out = f.native(x, **impl.static)
@@ -446,7 +455,7 @@ def path_for(name, dtype: torch.dtype | None = None, device="cpu", **params) -> 
     spec = registry.spec(name) if isinstance(name, str) else name
     dtype = dtype or torch.get_default_dtype()
     impl, _ = _bind(spec, params)
-    if FAST_FLOAT32 and fast_for(spec.name, dtype, torch.device(device), impl.static) is not None:
+    if impl.fast_path(dtype, torch.device(device)) is not None:
         return "fast"
     if uses_native(spec, dtype, **params):
         return "native"

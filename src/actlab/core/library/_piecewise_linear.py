@@ -31,9 +31,10 @@ from ..spec import Init, Kink
 def leaky(x, slope):
     r""":math:`x` for :math:`x > 0`, else :math:`a x` (``slope`` = :math:`a`, scalar or array)."""
     neg = np.minimum(x, 0.0)
-    if np.any(np.asarray(slope) == 0):
+    zero_slope = np.asarray(slope) == 0
+    if np.any(zero_slope):
         # 0 * -inf is NaN: replace the argument where the slope is 0 (NaN input still gives NaN)
-        neg = np.where((np.asarray(slope) == 0) & np.isinf(neg), 0.0, neg)
+        neg = np.where(zero_slope & np.isinf(neg), 0.0, neg)
     # max(x, 0) + a min(x, 0): one term is exactly 0, so the sum is the one rounding of a x (no np.where)
     return (np.maximum(x, 0.0) + slope * neg).astype(x.dtype, copy=False)
 
