@@ -14,7 +14,7 @@ import actlab.torch as at  # noqa: E402
 def _model(spec):
     torch.manual_seed(0)
     act = at.get(spec.name, dim=-1) if spec.kind == "vector" else at.get(spec.name)
-    width_out = {"glu": 8, "maxout": 16 // act.params.get("pieces", 2)}.get(spec.name, 16)
+    width_out = act.eval()(torch.zeros(1, 16)).shape[-1]      # shape-changing vector activations (glu, maxout)
     return torch.nn.Sequential(torch.nn.Linear(8, 16), act, torch.nn.Linear(width_out, 1)).eval()
 
 
