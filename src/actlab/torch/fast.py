@@ -99,26 +99,23 @@ def _catalog(name, grad, **params):
 
 
 # ---------------------------------------------------------------------------- sigmoid / tanh
-def _sigmoid_times_complement(x, scale):
-    """``sigma(u) sigma(-u)`` with ``u = -scale |x|`` in float64, computed in place on one buffer: no
-    cancellation, since ``1 - sigma(u) >= 1/2`` for ``u <= 0``."""
-    s = torch.sigmoid_(x.double().abs_().mul_(-scale))
-    return s.addcmul_(s, s, value=-1.0)              # s - s^2 (torch's scalar "1 - s" is slow)
+def _sigmoid_times_complement(x, scale=None):
+    """``s (1 - s)`` with ``s = sigma(-scale |x|)`` in float32 (``scale`` a power of two, so ``scale |x|`` is
+    exact).  ``s <= 1/2``: ``1 - s`` neither cancels nor loses the tails (torch's backward, sigma (1 - sigma)
+    from the value, rounds to 0 beyond x ~ 17).  As ``s - s^2`` (one fused op) it is within 2 ULP of the
+    catalog on every float32 (the sweep); ``(1 - s) s`` (torch's sigmoid_backward) reaches 3."""
+    u = x.abs().neg_() if scale is None else x.abs().mul_(-scale)
+    s = torch.sigmoid_(u)
+    return s.addcmul_(s, s, value=-1.0)
 
 
 def _sigmoid(x, grad):
-    y = torch.sigmoid(x)
-    if not grad:
-        return y, None
-    return y, _sigmoid_times_complement(x, 1.0).float()
+    return torch.sigmoid(x), (_sigmoid_times_complement(x) if grad else None)
 
 
 def _tanh(x, grad):
-    y = torch.tanh(x)
-    if not grad:
-        return y, None
     # sech^2(x) = 4 sigma(2x) sigma(-2x); 1 - tanh^2 cancels and is 0 in the tails
-    return y, _sigmoid_times_complement(x, 2.0).mul_(4.0).float()
+    return torch.tanh(x), (_sigmoid_times_complement(x, 2.0).mul_(4.0) if grad else None)
 
 
 # ---------------------------------------------------------------------------- gelu (exact)
@@ -140,7 +137,7 @@ def _gelu(x, grad, approximate):
         vd = v.double()
         return (_gelu_exact(vd), _gelu_exact_derivative(vd) if grad else None)
     # amin is one reduction; "not >=" is also true for NaN, where the mask is then computed
-    return _patch((y, d), x, lambda: x < _GELU_TAIL, tail, maybe=not bool(x.amin() >= _GELU_TAIL))
+    return _patch((y, d), x, lambda: x < _GELU_TAIL, tail, maybe=not x.amin().item() >= _GELU_TAIL)
 
 
 # ---------------------------------------------------------------------------- mish
@@ -192,16 +189,25 @@ def _hardswish_exact(v):
     return (torch.clamp(vd, min=-4.0).mul_(torch.clamp(vd + 3.0, 0.0, 6.0).div_(6.0)),)
 
 
+# the float32 neighbours of -3 and 3 inside (-3, 3), and the shift that takes them to -3/2 and 3/2 exactly
+_HARDSWISH_INNER = (-3.0 + 2.0 ** -22, 3.0 - 2.0 ** -22)
+_HARDSWISH_JUMP = 2.0 ** -22 - 1.5
+
+
 def _hardswish(x, grad):
     y = F.hardswish(x)
-    xa = x.abs()
-    _patch((y,), x, lambda: xa > 1.0e37, _hardswish_exact, maybe=not bool(xa.amax() <= 1.0e37))
+    # y is not finite only where x is huge (x (x + 3) overflows), infinite or NaN: one reduction tells
+    _patch((y,), x, lambda: x.abs() > 1.0e37, _hardswish_exact, maybe=not math.isfinite(y.sum().item()))
     if not grad:
         return y, None
-    # f' = 0 for x <= -3, (2x + 3)/6 inside (2x + 3 is exact near the root -1.5), 1 for x >= 3 (the catalog's
-    # conventions at the kinks; torch's backward has x/3 + 1/2, which cancels, and other kink values)
-    d = torch.clamp(x, -3.0, 3.0).mul_(2.0).add_(3.0).div_(6.0).mul_(xa < 3.0).add_(x >= 3.0)
-    return y, d
+    # f' = (2x + 3)/6 = (x + 3/2)/3 inside (x + 3/2 is exact near the root -3/2; fl(2x + 3) = 2 fl(x + 3/2)),
+    # 0 for x <= -3 and 1 for x >= 3 (the catalog's conventions at the kinks; torch's backward has x/3 + 1/2,
+    # which cancels, and other kink values).  Without comparisons (bool tensors are slow on the CPU):
+    # c = clamp(x, -3+, 3-) is x inside, step = sign(x - c) is 0 inside and -1/+1 beyond, and
+    # c + (2^-22 - 3/2) step is exactly -3/2 (x <= -3) or 3/2 (x >= 3), where (. + 3/2)/3 gives 0 and 1.
+    c = torch.clamp(x, *_HARDSWISH_INNER)
+    step = torch.sub(x, c).sign_()
+    return y, c.add_(step, alpha=_HARDSWISH_JUMP).add_(1.5).div_(3.0)
 
 
 # ---------------------------------------------------------------------------- tanhshrink / threshold
@@ -218,7 +224,7 @@ def _tanhshrink(x, grad):
     y = torch.copysign((xad - t).float(), x)
     d = t.square_().float() if grad else None
     return _patch((y, d), x, lambda: xa < _TANHSHRINK_SMALL, _catalog("tanhshrink", grad),
-                  maybe=not bool(xa.amin() >= _TANHSHRINK_SMALL))
+                  maybe=not xa.amin().item() >= _TANHSHRINK_SMALL)
 
 
 def _threshold(x, threshold, value):
@@ -271,7 +277,7 @@ _CONFIDENT = 1.0 - 2.0 ** -20
 def _no_nan(t):
     """True when ``t`` holds no NaN: torch's softmax gives NaN exactly for the rows whose conventions the
     generic path owns (all ``-inf``, any ``+inf`` or NaN); one reduction instead of an ``isfinite`` pass."""
-    return not bool(torch.isnan(t.sum()))
+    return not math.isnan(t.sum().item())
 
 
 def _dominant(p, dim):
@@ -281,7 +287,7 @@ def _dominant(p, dim):
 
 
 def _confident(p, dim) -> bool:
-    return bool((p.amax(dim) > _CONFIDENT).any())
+    return p.amax().item() > _CONFIDENT     # the largest entry of any row
 
 
 def _softmax(x, dim, sign=1.0):

@@ -100,6 +100,8 @@ class _Impl:
         self.learn_names = learn_names
         self.static = {k: v for k, v in act.params.items() if k not in learn_names}
         self.is_vector = act.spec.kind == "vector"
+        # elementwise, deterministic, nothing learnable: apply_elementwise(impl, x) is the whole call
+        self.plain = not self.is_vector and not act.spec.random and not learn_names
         self._fast: dict = {}
 
     # ---------------------------------------------------------------- helpers
@@ -279,8 +281,8 @@ class _Fused(torch.autograd.Function):
     derivatives.  A double backward differentiates the generic closed-form ``f'`` (``_Derivative``)."""
 
     @staticmethod
-    def forward(ctx, x, impl, fused, *learn):
-        out = fused(x, True, **impl.kwargs(learn))
+    def forward(ctx, x, impl, fast, *learn):
+        out = fast.fused(x, True, **impl.kwargs(learn))
         ctx.impl = impl
         pd = out[2] if len(out) > 2 else {}
         ctx.save_for_backward(x, out[1], *learn, *(pd[k] for k in impl.learn_names))
@@ -299,6 +301,25 @@ class _Fused(torch.autograd.Function):
         grads = [_reduce_to(g.to(p.dtype) * p, t.shape).to(t.dtype) if need else None
                  for t, p, need in zip(learn, pd, ctx.needs_input_grad[3:])]
         return (gx, None, None, *grads)
+
+
+class _FusedPlain(torch.autograd.Function):
+    """:class:`_Fused` for an activation without learnable tensors: the common case, with the least Python
+    per call (this overhead is a visible share of a small model's step)."""
+
+    @staticmethod
+    def forward(ctx, x, impl, fused):
+        y, d = fused(x, True, **impl.static)
+        ctx.impl = impl
+        ctx.save_for_backward(x, d)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, d = ctx.saved_tensors
+        if torch.is_grad_enabled():      # create_graph: the differentiable generic closed forms
+            return _generic_backward(ctx.impl, g, x, (), True, ())[0], None, None
+        return g * d, None, None
 
 
 class _FusedVector(torch.autograd.Function):
@@ -421,8 +442,8 @@ def apply_bound(impl: _Impl, x: torch.Tensor, learn=(), *, dim: int = -1, traini
                     return _FusedVector.apply(x, fast, dim % x.dim(), list(out))
                 return out[0]
         return _Vector.apply(x, impl, dim % x.dim())
-    fast = impl.fast_for(x)
     if training and impl.spec.random:
+        fast = impl.fast_for(x)
         if fast is not None and fast.sample is not None:
             return fast.sample(x, generator, **impl.static)
         f = impl.formula_for_dtype(x.dtype)
@@ -430,6 +451,12 @@ def apply_bound(impl: _Impl, x: torch.Tensor, learn=(), *, dim: int = -1, traini
             raise NotImplementedError(f"{impl.spec.name}: training-mode sampling needs a torch formula "
                                       "(actlab.torch.formulas) with sample")
         return f.sample(x, generator, **impl.static)
+    return apply_elementwise(impl, x, learn)
+
+
+def apply_elementwise(impl: _Impl, x: torch.Tensor, learn=()) -> torch.Tensor:
+    """:func:`apply_bound` for an elementwise activation, deterministic (or in evaluation mode)."""
+    fast = impl.fast_for(x)
     if fast is not None:
         if fast.native is not None:
             out = fast.native(x, **impl.kwargs(learn))
@@ -438,7 +465,9 @@ def apply_bound(impl: _Impl, x: torch.Tensor, learn=(), *, dim: int = -1, traini
         if fast.fused is not None and (fast.accepts_learn is None or not learn or
                                        fast.accepts_learn(*learn)):
             if torch.is_grad_enabled() and (x.requires_grad or any(t.requires_grad for t in learn)):
-                return _Fused.apply(x, impl, fast.fused, *learn)
+                if not learn:
+                    return _FusedPlain.apply(x, impl, fast.fused)
+                return _Fused.apply(x, impl, fast, *learn)
             return fast.fused(x, False, **impl.kwargs(learn))[0]
     f = impl.formula_for_dtype(x.dtype)
     if f is not None and f.native is not None and not learn:

@@ -82,9 +82,11 @@ class ActivationModule(nn.Module):
         return out
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        impl = self.__dict__.get("_bound")
+        if impl is not None and impl.plain:          # no learnable, random or vector parts: least Python
+            return _F.apply_elementwise(impl, x if x.is_floating_point() else _F._as_float(x))
         spec = self.spec_instance
         learn = self._learn(x)
-        impl = self.__dict__.get("_bound")
         if impl is None:                   # static parameters are fixed: bind once (not saved in state_dict)
             impl = self.__dict__["_bound"] = _F._bind(spec, {**self.params, **learn})[0]
         x = _F._as_float(x)
