@@ -4,7 +4,8 @@ For every registered activation whose spec's ``class_name`` is also a ``torch.nn
 (Linear 256->512, act, Linear 512->512, act, Linear 512->10; batch 256) is timed with the native module
 and with the actlab module; prints the ratio (goal <= 1.2 where a native op exists) and the path the
 actlab module takes (fast / native / formula / numpy, from ``actlab.torch.path_for``).  Activations without a torch counterpart are
-timed against nn.ReLU for reference.  Usage: ``PYTHONPATH=src python benchmarks/torch_modules.py [--device cuda]``
+timed against nn.ReLU for reference.  Activations with learnable parameters are also timed with them
+frozen (``requires_grad_(False)``): the native counterparts have none.  Usage: ``PYTHONPATH=src python benchmarks/torch_modules.py [--device cuda]``
 """
 from __future__ import annotations
 
@@ -80,10 +81,17 @@ def main():
         except Exception:
             native_cls, ref_name = nn.ReLU, "ReLU*"
             native = mlp(nn.ReLU).to(dev)
-        t_native, t_ours = time_pair([native, ours], x, args.repeats, sync)
+        models = [native, ours]
+        if spec.learnable:     # a native counterpart has none: like for like freezes ours (reported too)
+            torch.manual_seed(0)
+            models.append(mlp(lambda: at.get(spec.name).requires_grad_(False)).to(dev))
+        t_native, t_ours, *t_frozen = time_pair(models, x, args.repeats, sync)
         mark = "" if ref_name == spec.class_name else "  (vs ReLU: no torch.nn counterpart)"
         print(f"{spec.name:<16}{path(spec):<9}{t_native * 1e3:>10.3f}{t_ours * 1e3:>10.3f}"
               f"{t_ours / t_native:>8.2f}{mark}")
+        for t in t_frozen:
+            print(f"{'  frozen ' + '/'.join(spec.learnable):<16}{path(spec):<9}{t_native * 1e3:>10.3f}"
+                  f"{t * 1e3:>10.3f}{t / t_native:>8.2f}")
 
 
 if __name__ == "__main__":

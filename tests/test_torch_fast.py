@@ -118,6 +118,26 @@ def test_learnable_parameter_gradients_match_generic_path(monkeypatch, name, par
     torch.testing.assert_close(grads[True][1], grads[False][1], rtol=1e-5, atol=1e-5)
 
 
+LEARNABLE = [s for s in actlab.specs() if s.learnable and s.kind == "elementwise"]
+
+
+@pytest.mark.parametrize("spec", LEARNABLE, ids=[s.name for s in LEARNABLE])
+def test_frozen_learnable_parameters_get_no_gradient_and_the_same_input_gradient(spec):
+    """A parameter with ``requires_grad=False`` is not differentiated (no df/dparam computed or returned) and
+    the input gradient is the one of the trainable module."""
+    x0 = torch.linspace(-6, 6, 97)
+    grads = []
+    for frozen in (False, True):
+        m = at.get(spec.name)
+        for p in m.parameters():
+            p.requires_grad_(not frozen)
+        x = x0.clone().requires_grad_(True)
+        m(x).pow(2).sum().backward()
+        grads.append(x.grad)
+        assert all((p.grad is None) == frozen for p in m.parameters())
+    torch.testing.assert_close(grads[0], grads[1], rtol=0, atol=0)
+
+
 def test_snake_learnable_alpha_at_zero_takes_the_generic_path(monkeypatch):
     x = torch.linspace(-2, 2, 9)
     out = []

@@ -10,8 +10,8 @@ for **float32 inputs on the CPU** (other dtypes and devices keep the generic pat
   within the catalog's bound (2 ULP of the catalog's own float32 result) for every float32 input checked
   (see below); it may return ``None`` to decline (parameters outside what was checked).
 * ``fused(x, grad, **p)``: returns ``(f(x), f'(x) or None)`` in float32, ``f'`` only when ``grad``
-  (plus, for learnable parameters passed as tensors, a dict of elementwise ``df/dparam``).  The
-  forward keeps ``f'`` for the backward (``g * f'``), so the backward pass is a single multiply; a double
+  (plus, for learnable parameters passed as tensors that require grad, a dict of elementwise
+  ``df/dparam``).  The forward keeps ``f'`` for the backward (``g * f'``), so the backward pass is a single multiply; a double
   backward (``create_graph=True``) differentiates the generic path's closed-form ``f'`` instead.  Values
   come from a native float32 op where that op is within bound, otherwise from a short float64
   computation rounded once.  Rare inputs that need more care (tails where a float32 intermediate
@@ -123,21 +123,24 @@ _GELU_TAIL = -5.0            # below, 1 + erf(x/sqrt 2) cancels beyond float32's
 
 
 def _gelu(x, grad, approximate):
-    """``x Phi(x)`` and ``Phi(x) + x phi(x)`` in float64 with ``Phi = (1 + erf(x/sqrt 2))/2`` (vectorised
-    erf; relative error ~1e-16/Phi, below 0.2 float32 ULP for x >= -5); x < -5 from the catalog-grade form."""
+    """``x Phi(x)`` and ``Phi(x) + x phi(x)`` in float64 with ``Phi = (1 + erf(t))/2``, ``t = x/sqrt 2``
+    (vectorised erf; relative error ~1e-16/Phi, below 0.2 float32 ULP for x >= -5) and
+    ``phi(x) = exp(-t^2)/sqrt(2 pi)`` (t^2 carries a relative error 2^-51: below 1e-12 of phi where it is
+    not 0).  x < -5 (and x = +inf, where x phi is inf * 0) from the catalog-grade form, as a patch."""
     xd = x.double()
-    phi_cdf = torch.erf(xd * _INV_SQRT2).mul_(0.5).add_(0.5)
+    t = xd * _INV_SQRT2
+    phi_cdf = torch.erf(t).mul_(0.5).add_(0.5)
     y = (xd * phi_cdf).float()
     d = None
     if grad:
-        pdf = torch.square(xd).mul_(-0.5).exp_().mul_(_INV_SQRT_2PI)
-        d = pdf.mul_(torch.clamp(xd, -40.0, 40.0)).add_(phi_cdf).float()     # pdf = 0 there; inf * 0
+        d = torch.addcmul(phi_cdf, xd, t.square_().neg_().exp_(), value=_INV_SQRT_2PI).float()
 
     def tail(v):
         vd = v.double()
         return (_gelu_exact(vd), _gelu_exact_derivative(vd) if grad else None)
-    # amin is one reduction; "not >=" is also true for NaN, where the mask is then computed
-    return _patch((y, d), x, lambda: x < _GELU_TAIL, tail, maybe=not x.amin().item() >= _GELU_TAIL)
+    lo, hi = torch.aminmax(x)       # one reduction; "not >=" is also true for NaN, where the mask is computed
+    return _patch((y, d), x, lambda: (x < _GELU_TAIL) | (x == math.inf), tail,
+                  maybe=not (lo.item() >= _GELU_TAIL and hi.item() < math.inf))
 
 
 # ---------------------------------------------------------------------------- mish
@@ -168,7 +171,9 @@ def _mish(x, grad):
 def _silu(x, grad, beta):
     """``x sigma(beta x)``, ``f' = s + u s (1 - s)`` and ``df/dbeta = x^2 s (1 - s)`` (``u = beta x``,
     ``s = sigma(u)``) in float64: float32's sigma is subnormal below -87, where ``x sigma(x)`` loses bits."""
-    xd = torch.clamp(x.double(), -1e150, 1e150)             # x = -inf must not meet sigma = 0
+    # x = +-inf must not meet sigma = 0 (or r = 0 below); beyond float32's range, so finite x keep their value,
+    # and u = beta x stays finite for any float32 beta (static ones: ``accepts``)
+    xd = x.double().clamp_(-1e150, 1e150)
     b = beta.double() if isinstance(beta, torch.Tensor) else float(beta)
     u = xd * b
     s = torch.sigmoid(u)
@@ -176,8 +181,8 @@ def _silu(x, grad, beta):
     if not grad:
         return y, None
     r = torch.addcmul(s, s, s, value=-1.0)                   # s (1 - s)
-    d = u.clamp_(-800.0, 800.0).mul_(r).add_(s).float()
-    if isinstance(beta, torch.Tensor):                       # df/dbeta = x^2 s (1 - s), float32 is plenty
+    d = torch.addcmul(s, u, r).float()
+    if isinstance(beta, torch.Tensor) and beta.requires_grad:   # df/dbeta = x^2 s (1 - s), float32 is plenty
         return y, d, {"beta": xd.square_().mul_(r).float()}
     return y, d
 
@@ -389,7 +394,7 @@ def _snake(x, grad, alpha):
         return y, None
     cu = torch.cos(u)
     d = (su + cu).square_().add_(xd - xd).float()        # + (x - x): NaN at +-inf and NaN, else +0
-    if isinstance(alpha, torch.Tensor):
+    if isinstance(alpha, torch.Tensor) and alpha.requires_grad:
         da = cu.mul_(xc).mul_(2.0).sub_(su / a).mul_(su).div_(a)
         return y, d, {"alpha": da.float()}
     return y, d
@@ -407,7 +412,7 @@ FAST: dict[str, Fast] = {
     "log_sigmoid": Fast(native=lambda x: F.logsigmoid(x)),
     "mish": Fast(fused=_mish),
     "gelu": Fast(fused=_gelu, accepts=lambda approximate: approximate == "none"),
-    "silu": Fast(fused=_silu),
+    "silu": Fast(fused=_silu, accepts=lambda beta=None: beta is None or abs(float(beta)) < 1e100),
     "hardswish": Fast(fused=_hardswish),
     "softsign": Fast(fused=_softsign),
     "hard_sigmoid": Fast(fused=_hard_sigmoid,

@@ -285,7 +285,7 @@ class _Fused(torch.autograd.Function):
         out = fast.fused(x, True, **impl.kwargs(learn))
         ctx.impl = impl
         pd = out[2] if len(out) > 2 else {}
-        ctx.save_for_backward(x, out[1], *learn, *(pd[k] for k in impl.learn_names))
+        ctx.save_for_backward(x, out[1], *learn, *(pd.get(k) for k in impl.learn_names))   # None: frozen
         return out[0]
 
     @staticmethod
