@@ -75,6 +75,7 @@ def test_same_seed_same_weights_and_history():
         np.testing.assert_array_equal(s1[k], s2[k])
     assert h1.as_dict() == h2.as_dict()
     assert h1.train_loss != h3.train_loss
+    assert any(not np.array_equal(s1[k], s3[k]) for k in s1)        # another seed, other weights
 
 
 # ------------------------------------------------------------------------------ modules
