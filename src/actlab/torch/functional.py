@@ -103,13 +103,19 @@ class _Impl:
         # elementwise, deterministic, nothing learnable: apply_elementwise(impl, x) is the whole call
         self.plain = not self.is_vector and not act.spec.random and not learn_names
         self._fast: dict = {}
+        self._fast_by_device: dict = {}
 
     # ---------------------------------------------------------------- helpers
     def fast_for(self, x) -> Fast | None:
         """The float32 CPU fast path (:mod:`actlab.torch.fast`) for input ``x``, or ``None``."""
-        if x.dim() == 0 or x.numel() == 0:         # scalars and empties: the generic path
+        if not FAST_FLOAT32 or x.dim() == 0 or x.numel() == 0:    # scalars and empties: the generic path
             return None
-        return self.fast_path(x.dtype, x.device)
+        key = (x.dtype, x.device)          # per call: cheaper than device.type
+        try:
+            return self._fast_by_device[key]
+        except KeyError:
+            entry = self._fast_by_device[key] = self.fast_path(x.dtype, x.device)
+            return entry
 
     def fast_path(self, dtype, device) -> Fast | None:
         """The fast path for inputs of ``dtype`` on ``device``, or ``None`` (``FAST_FLOAT32`` off, or none)."""
@@ -458,6 +464,10 @@ def apply_elementwise(impl: _Impl, x: torch.Tensor, learn=()) -> torch.Tensor:
     """:func:`apply_bound` for an elementwise activation, deterministic (or in evaluation mode)."""
     fast = impl.fast_for(x)
     if fast is not None:
+        if not learn and fast.fused is not None:          # the common case first: least Python per call
+            if torch.is_grad_enabled() and x.requires_grad:
+                return _FusedPlain.apply(x, impl, fast.fused)
+            return fast.fused(x, False, **impl.static)[0]
         if fast.native is not None:
             out = fast.native(x, **impl.kwargs(learn))
             if out is not None:
