@@ -119,8 +119,10 @@ def bench_torch(args):
             step(m)
         return (time.perf_counter() - start) / reps
 
+    from actlab.torch import extension
     print(f"\nactlab.torch vs native torch {torch.__version__} (CPU, float32, batch {len(xb)}): "
           f"forward+backward of Linear-act-Linear-act-Linear + cross-entropy, best of {args.repeat} x {args.steps}")
+    print(f"compiled kernels (actlab.torch.extension): {extension.status()}")
     print(f"{'activation':<20}{'native us':>11}{'actlab us':>11}{'ratio':>8}  path")
     ratios = []
     for name in TORCH_ACTS:

@@ -61,6 +61,8 @@ def main():
     sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     x = torch.randn(args.batch, 256, device=dev)
     print(f"torch {torch.__version__}, device {dev}, batch {args.batch}, MLP 256-512-512-10, float32")
+    from actlab.torch import extension
+    print(f"compiled kernels (actlab.torch.extension): {extension.status()}")
     print(f"{'activation':<16}{'path':<9}{'native ms':>10}{'actlab ms':>10}{'ratio':>8}")
     for spec in actlab.specs():
         native_cls = getattr(nn, spec.class_name, None)

@@ -13,6 +13,7 @@ torch = pytest.importorskip("torch")
 
 import actlab  # noqa: E402
 import actlab.torch as at  # noqa: E402
+from actlab.torch import extension  # noqa: E402
 from actlab.torch import fast as fast_paths  # noqa: E402
 from actlab.torch import functional as F  # noqa: E402
 from catalog_cases import ELEMENTWISE_CASES  # noqa: E402
@@ -27,6 +28,18 @@ def _fast(spec, params):
 
 
 FAST_CASES = [c for c in ELEMENTWISE_CASES if _fast(*c.values) is not None]
+# each fast path through torch ops, and again through the compiled extension where it has a kernel
+MODE_CASES = ([pytest.param(*c.values, "torch ops", id=f"{c.id}-ops") for c in FAST_CASES]
+              + [pytest.param(*c.values, "extension", id=f"{c.id}-ext") for c in FAST_CASES if _fast(*c.values).ext])
+
+
+def _use(monkeypatch, mode, spec):
+    """Route ``spec`` through the torch-op fast path or the compiled extension (skip where it cannot build)."""
+    monkeypatch.setattr(F, "USE_EXTENSION", mode == "extension")
+    if mode == "extension":
+        if not extension.load():
+            pytest.skip(f"compiled extension unavailable: {extension.status()}")
+        assert F._extension_op(_fast(spec, {}).ext) is not None
 
 
 def test_the_common_activations_have_fast_paths():
@@ -34,8 +47,9 @@ def test_the_common_activations_have_fast_paths():
     assert {"sigmoid", "tanh", "softplus", "elu", "selu", "silu", "mish", "log_sigmoid"} <= names
 
 
-@pytest.mark.parametrize("spec,params", FAST_CASES)
-def test_fast_path_matches_catalog_on_a_float32_sweep(spec, params):
+@pytest.mark.parametrize("spec,params,mode", MODE_CASES)
+def test_fast_path_matches_catalog_on_a_float32_sweep(monkeypatch, spec, params, mode):
+    _use(monkeypatch, mode, spec)
     xs = [np.array([0.0, -0.0, np.inf, -np.inf, np.nan], dtype=np.float32),
           *float32_range(4099, 100, 134), *float32_range(65537, 0, 255)]
     x = np.concatenate(xs)
@@ -44,10 +58,11 @@ def test_fast_path_matches_catalog_on_a_float32_sweep(spec, params):
     assert g <= BOUND_ULP, f"{spec.name}{params} gradient {g} ULP at x={xg!r}"
 
 
-@pytest.mark.parametrize("spec,params", FAST_CASES)
-def test_fast_path_next_to_kinks_and_thresholds(spec, params):
+@pytest.mark.parametrize("spec,params,mode", MODE_CASES)
+def test_fast_path_next_to_kinks_and_thresholds(monkeypatch, spec, params, mode):
     """Every float32 within 64 ULP of each declared kink and of the usual thresholds (+-3, +-5, +-20, ...):
     where a shifted argument (x + 3) rounds onto a kink, a derivative taken after the shift is wrong."""
+    _use(monkeypatch, mode, spec)
     points = [float(k) for k in kink_points(spec, params)] + [0.0, 1.0, 3.0, 5.0, 6.0, 20.0, 80.0, 87.0, 104.0]
     steps = np.arange(-64, 65, dtype=np.int32)
     xs = []
@@ -62,8 +77,9 @@ def test_fast_path_next_to_kinks_and_thresholds(spec, params):
     assert g <= BOUND_ULP, f"{spec.name}{params} gradient {g} ULP at x={xg!r}"
 
 
-@pytest.mark.parametrize("spec,params", FAST_CASES)
-def test_fast_path_double_backward_is_the_catalog_second_derivative(spec, params):
+@pytest.mark.parametrize("spec,params,mode", MODE_CASES)
+def test_fast_path_double_backward_is_the_catalog_second_derivative(monkeypatch, spec, params, mode):
+    _use(monkeypatch, mode, spec)
     act = actlab.get(spec.name, **params)
     if act.spec.second_derivative is None:
         pytest.skip(f"{spec.name} defines no second derivative")
@@ -229,3 +245,33 @@ def test_path_for_reports_each_implementation(monkeypatch):
     assert numpy_only and at.path_for(numpy_only[0], torch.float64) == "numpy"
     monkeypatch.setattr(F, "FAST_FLOAT32", False)
     assert at.path_for("sigmoid", torch.float32) == "formula"
+
+
+def test_extension_can_be_switched_off_by_environment(monkeypatch):
+    monkeypatch.setenv("ACTLAB_TORCH_EXTENSION", "0")
+    ok, why = extension._load()
+    assert not ok and "ACTLAB_TORCH_EXTENSION=0" in why
+
+
+def test_extension_ops_serve_the_modules_and_keep_double_backward():
+    """Where the extension builds (a C++ compiler, ninja, AVX2), the modules of its activations go through
+    ``torch.ops.actlab`` and a double backward still gives the catalog's f''."""
+    if not extension.load():
+        pytest.skip(f"compiled extension unavailable: {extension.status()}")
+    x = torch.linspace(-4, 4, 33, requires_grad=True)
+    for name in extension.NAMES:
+        y = at.get(name).requires_grad_(False)(x)
+        assert y.grad_fn is not None and "CppFunction" in type(y.grad_fn).__name__, (name, y.grad_fn)
+        (g,) = torch.autograd.grad(y.sum(), x, create_graph=True)
+        (gg,) = torch.autograd.grad(g.sum(), x)
+        act = actlab.get(name)
+        np.testing.assert_allclose(gg.detach().numpy(), act.second_derivative(x.detach().numpy()),
+                                   rtol=1e-5, atol=1e-6)
+
+
+def test_trainable_parameters_keep_the_python_fast_path():
+    """The extension's silu takes a fixed beta: a trainable one needs df/dbeta, which the Python path gives."""
+    m = at.get("silu")
+    x = torch.linspace(-3, 3, 17, requires_grad=True)
+    m(x).sum().backward()
+    assert m.beta.grad is not None and torch.isfinite(m.beta.grad).all()

@@ -18,6 +18,12 @@ for **float32 inputs on the CPU** (other dtypes and devices keep the generic pat
   underflows, small |x| where a difference cancels) are patched on just that subset (``_patch``), so
   the cost does not depend on them unless they occur.
 
+Where ``ext`` names a kernel of the compiled extension (:mod:`actlab.torch.extension`: sigmoid, tanh, gelu,
+silu with a fixed beta, hardswish) and it is built, ``torch.ops.actlab.<ext>`` serves instead: the same
+values within the same bound, in one pass and with a C++ autograd node (no Python per call beyond the
+module's).  The torch-op entries remain for machines without a compiler, for trainable parameters and
+under ``torch.compile``.
+
 How each entry was checked: ``python tests/float32_sweep.py`` compares it with the catalog on **every**
 float32 with ``2^-27 <= |x| < 2^7`` and on every 61st float32 of the whole line (subnormals, huge values,
 +-inf and NaN included); ``tests/test_torch_fast.py`` repeats that on a sparser stride in CI, plus every
@@ -51,6 +57,8 @@ class Fast:
     vector: Callable | None = None      # vector: (x, dim, **p) -> (y, saved), or None for rows it leaves alone
     vjp: Callable | None = None         # vector: (saved, g, dim) -> input cotangent
     accepts_learn: Callable | None = None   # (*learnable tensors) -> bool, checked per call (values change)
+    ext: str | None = None              # torch.ops.actlab.<ext> (actlab.torch.extension) computes f and f'
+    ext_param: str | None = None        # the parameter that op takes as ``param`` (a number), if any
 
 
 DTYPES = (torch.float32,)
@@ -403,17 +411,18 @@ def _snake(x, grad, alpha):
 # ---------------------------------------------------------------------------- the table
 FAST: dict[str, Fast] = {
     "identity": Fast(native=lambda x: x),
-    "sigmoid": Fast(fused=_sigmoid),
-    "tanh": Fast(fused=_tanh),
+    "sigmoid": Fast(fused=_sigmoid, ext="sigmoid"),
+    "tanh": Fast(fused=_tanh, ext="tanh"),
     "softplus": Fast(native=lambda x, beta: F.softplus(x, beta), accepts=lambda beta: _power_of_two(beta)),
     "elu": Fast(native=lambda x, alpha: F.elu(x, alpha), accepts=lambda alpha: _power_of_two(alpha)),
     "celu": Fast(native=lambda x, alpha: F.celu(x, alpha), accepts=lambda alpha: _power_of_two(alpha)),
     "selu": Fast(native=lambda x: F.selu(x)),
     "log_sigmoid": Fast(native=lambda x: F.logsigmoid(x)),
     "mish": Fast(fused=_mish),
-    "gelu": Fast(fused=_gelu, accepts=lambda approximate: approximate == "none"),
-    "silu": Fast(fused=_silu, accepts=lambda beta=None: beta is None or abs(float(beta)) < 1e100),
-    "hardswish": Fast(fused=_hardswish),
+    "gelu": Fast(fused=_gelu, accepts=lambda approximate: approximate == "none", ext="gelu"),
+    "silu": Fast(fused=_silu, accepts=lambda beta=None: beta is None or abs(float(beta)) < 1e100,
+                 ext="silu", ext_param="beta"),
+    "hardswish": Fast(fused=_hardswish, ext="hardswish"),
     "softsign": Fast(fused=_softsign),
     "hard_sigmoid": Fast(fused=_hard_sigmoid,
                          accepts=lambda slope, offset: slope == 1.0 / 6.0 and offset == 0.5),

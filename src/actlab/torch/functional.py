@@ -74,11 +74,13 @@ import torch
 from ..core import registry
 from ..core.activation import Activation
 from ..core.numerics import as_input, finish, widen
+from . import extension
 from .fast import Fast, fast_for
 from .formulas import Formula, formula_for
 
 WORK = torch.float64
 FAST_FLOAT32 = True      # the float32 CPU paths of actlab.torch.fast (False: always the generic path)
+USE_EXTENSION = True     # their compiled kernels (actlab.torch.extension) where built (False: torch ops only)
 _CACHE: dict = {}
 _LOCK = threading.Lock()
 
@@ -464,6 +466,12 @@ def apply_elementwise(impl: _Impl, x: torch.Tensor, learn=()) -> torch.Tensor:
     """:func:`apply_bound` for an elementwise activation, deterministic (or in evaluation mode)."""
     fast = impl.fast_for(x)
     if fast is not None:
+        if fast.ext is not None and USE_EXTENSION:
+            op = _extension_op(fast.ext)
+            if op is not None:
+                param = _extension_param(impl, fast, learn)
+                if param is not None:
+                    return op(x, param)
         if not learn and fast.fused is not None:          # the common case first: least Python per call
             if torch.is_grad_enabled() and x.requires_grad:
                 return _FusedPlain.apply(x, impl, fast.fused)
@@ -485,6 +493,34 @@ def apply_elementwise(impl: _Impl, x: torch.Tensor, learn=()) -> torch.Tensor:
         if out is not None:
             return out
     return _Elementwise.apply(x, impl, *learn)
+
+
+_EXTENSION_OPS: dict = {}
+
+
+def _extension_op(name: str):
+    """``torch.ops.actlab.<name>`` when the extension is built and we are not being traced by
+    ``torch.compile`` (which fuses the torch-op fast path itself), else ``None``."""
+    if torch.compiler.is_compiling() or not extension.load():
+        return None
+    op = _EXTENSION_OPS.get(name)
+    if op is None:
+        op = _EXTENSION_OPS[name] = getattr(torch.ops.actlab, name).default
+    return op
+
+
+def _extension_param(impl: _Impl, fast: Fast, learn) -> float | None:
+    """The number the extension op takes as ``param`` (``fast.ext_param``; 0 when none), or ``None`` when the
+    parameter is a tensor it cannot take: one that trains (the op has no df/dparam) or is per channel."""
+    name = fast.ext_param
+    if name is None:
+        return 0.0
+    if name in impl.static:
+        return float(impl.static[name])
+    value = learn[impl.learn_names.index(name)]
+    if value.requires_grad or value.numel() != 1:
+        return None
+    return float(value)
 
 
 def path_for(name, dtype: torch.dtype | None = None, device="cpu", **params) -> str:

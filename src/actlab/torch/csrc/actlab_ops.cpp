@@ -1,0 +1,298 @@
+// Fused float32 CPU kernels and C++ autograd for actlab.torch's fast paths (built by actlab/torch/extension.py).
+//
+// Why: on a small model's tensors every torch op and every Python autograd.Function costs microseconds of
+// dispatch, and an accurate derivative takes several ops (actlab/torch/fast.py); the Python-level floor is
+// ~1.35x the native module.  Here f and f' come from one pass over memory and the autograd node is C++:
+//   actlab::<name>(Tensor x, float param) -> Tensor      for name in sigmoid, tanh, gelu, silu, hardswish
+// (param: silu's beta; ignored by the others).  Values are computed in double from the float32 input and
+// rounded once (sigmoid and tanh take their exp in float, whose 1-ULP error then passes through double
+// arithmetic): within the catalog's 2-ULP bound, which tests/float32_sweep.py checks on every float32.
+// The transcendental functions are PyTorch's own SLEEF vector functions, exported by libtorch_cpu.
+// The forward keeps f'; the backward is g * f'.  A double backward (create_graph) calls
+// actlab::derivative(x, name, param), which actlab.torch registers in Python with the catalog's closed-form
+// f' and f'' (differentiable), so second derivatives stay the catalog's.
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <torch/csrc/autograd/custom_function.h>
+#include <torch/library.h>
+#include <immintrin.h>
+
+#include <cstring>
+#include <string>
+
+extern "C" {
+__m256 Sleef_expf8_u10(__m256);
+__m256 Sleef_expm1f8_u10(__m256);
+__m256d Sleef_expd4_u10(__m256d);
+__m256d Sleef_erfd4_u10(__m256d);
+__m256d Sleef_erfcd4_u15(__m256d);
+}
+
+namespace {
+
+#define LANES 8
+
+
+static inline __m256d lo4(__m256 v) { return _mm256_cvtps_pd(_mm256_castps256_ps128(v)); }
+static inline __m256d hi4(__m256 v) { return _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)); }
+static inline __m256 join(__m256d a, __m256d b) {
+    return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(a)), _mm256_cvtpd_ps(b), 1);
+}
+static inline __m256 absf(__m256 v) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), v); }
+static inline __m256d absd(__m256d v) { return _mm256_andnot_pd(_mm256_set1_pd(-0.0), v); }
+
+/* ---------------------------------------------------------------------------------------- sigmoid
+ * e = exp(-|x|) (float), b = 1/(1+e): sigma(|x|) = b, sigma(-|x|) = e b, sigma'(x) = e b^2 (no 1 - s). */
+static inline void sigmoid8(const float *x, float *y, float *d, const double *p, float *pd) {
+    (void)p; (void)pd;
+    __m256 v = _mm256_loadu_ps(x);
+    __m256 e = Sleef_expf8_u10(_mm256_sub_ps(_mm256_setzero_ps(), absf(v)));
+    __m256 neg = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ);
+    __m256d one = _mm256_set1_pd(1.0);
+    __m256d e0 = lo4(e), e1 = hi4(e);
+    __m256d b0 = _mm256_div_pd(one, _mm256_add_pd(one, e0)), b1 = _mm256_div_pd(one, _mm256_add_pd(one, e1));
+    __m256d s0 = _mm256_mul_pd(e0, b0), s1 = _mm256_mul_pd(e1, b1);
+    _mm256_storeu_ps(y, _mm256_blendv_ps(join(b0, b1), join(s0, s1), neg));
+    if (d) _mm256_storeu_ps(d, join(_mm256_mul_pd(s0, b0), _mm256_mul_pd(s1, b1)));
+}
+
+/* ------------------------------------------------------------------------------------------- tanh
+ * m = expm1(-2|x|), e = exp(-2|x|) (float): tanh|x| = -m/(2+m) (no cancellation at 0),
+ * sech^2 x = 4e/(1+e)^2 (no cancellation in the tails). */
+static inline void tanh8(const float *x, float *y, float *d, const double *p, float *pd) {
+    (void)p; (void)pd;
+    __m256 v = _mm256_loadu_ps(x);
+    __m256 u = _mm256_mul_ps(_mm256_set1_ps(-2.0f), absf(v));
+    __m256 m = Sleef_expm1f8_u10(u);
+    __m256d two = _mm256_set1_pd(2.0);
+    __m256d m0 = lo4(m), m1 = hi4(m);
+    __m256d t0 = _mm256_div_pd(m0, _mm256_add_pd(two, m0)), t1 = _mm256_div_pd(m1, _mm256_add_pd(two, m1));
+    __m256 t = join(t0, t1);     /* -tanh|x| */
+    __m256 sign = _mm256_and_ps(v, _mm256_set1_ps(-0.0f));
+    _mm256_storeu_ps(y, _mm256_xor_ps(_mm256_xor_ps(t, _mm256_set1_ps(-0.0f)), sign));
+    if (d) {
+        __m256 e = Sleef_expf8_u10(u);
+        __m256d one = _mm256_set1_pd(1.0), four = _mm256_set1_pd(4.0);
+        __m256d e0 = lo4(e), e1 = hi4(e);
+        __m256d b0 = _mm256_div_pd(one, _mm256_add_pd(one, e0)), b1 = _mm256_div_pd(one, _mm256_add_pd(one, e1));
+        __m256d d0 = _mm256_mul_pd(_mm256_mul_pd(four, e0), _mm256_mul_pd(b0, b0));
+        __m256d d1 = _mm256_mul_pd(_mm256_mul_pd(four, e1), _mm256_mul_pd(b1, b1));
+        /* NaN in, NaN out: the catalog's convention (e of NaN is NaN already) */
+        _mm256_storeu_ps(d, join(d0, d1));
+    }
+}
+
+/* ------------------------------------------------------------------------------------- gelu (exact)
+ * Phi = (1 + erf(x/sqrt2))/2 for x >= -5 (relative error ~1e-16/Phi); below, erfc(-x/sqrt2)/2 (no
+ * cancellation; computed only for the vectors that hold such an x).  phi = exp(-x^2/2)/sqrt(2 pi): x^2 is
+ * exact in double for a float x.  x is clamped to [-40, 40] where x phi or x Phi would meet inf * 0. */
+static inline void gelu4(__m256d x, __m256d *y, __m256d *d, int grad) {
+    const __m256d half = _mm256_set1_pd(0.5);
+    __m256d t = _mm256_mul_pd(x, _mm256_set1_pd(0.70710678118654752440));
+    __m256d cdf = _mm256_mul_pd(half, _mm256_add_pd(_mm256_set1_pd(1.0), Sleef_erfd4_u10(t)));
+    __m256d tail = _mm256_cmp_pd(x, _mm256_set1_pd(-5.0), _CMP_LT_OQ);
+    if (_mm256_movemask_pd(tail)) {
+        __m256d c = _mm256_mul_pd(half, Sleef_erfcd4_u15(_mm256_sub_pd(_mm256_setzero_pd(), t)));
+        cdf = _mm256_blendv_pd(cdf, c, tail);
+    }
+    __m256d lo = _mm256_max_pd(x, _mm256_set1_pd(-40.0));       /* max(NaN, c) is c: Phi keeps the NaN */
+    *y = _mm256_mul_pd(lo, cdf);
+    if (grad) {
+        __m256d xc = _mm256_min_pd(lo, _mm256_set1_pd(40.0));
+        __m256d pdf = Sleef_expd4_u10(_mm256_mul_pd(_mm256_set1_pd(-0.5), _mm256_mul_pd(x, x)));
+        pdf = _mm256_mul_pd(pdf, _mm256_set1_pd(0.39894228040143267794));
+        *d = _mm256_add_pd(cdf, _mm256_mul_pd(xc, pdf));
+    }
+}
+
+static inline void gelu8(const float *x, float *y, float *d, const double *p, float *pd) {
+    (void)p; (void)pd;
+    __m256 v = _mm256_loadu_ps(x);
+    __m256d y0, y1, d0, d1;
+    gelu4(lo4(v), &y0, &d0, d != nullptr);
+    gelu4(hi4(v), &y1, &d1, d != nullptr);
+    _mm256_storeu_ps(y, join(y0, y1));
+    if (d) _mm256_storeu_ps(d, join(d0, d1));
+}
+
+/* ------------------------------------------------------------------------------------- silu / swish
+ * u = beta x (exact in double for float x and a float beta), e = exp(-|u|), b = 1/(1+e):
+ * s = sigma(u) = b (u >= 0) or e b, s(1-s) = e b^2; f = x s, f' = s + u s(1-s), df/dbeta = x^2 s(1-s).
+ * x = +-inf is clamped to +-1e150 (beyond float32's range) so that inf never meets s = 0. */
+static inline void silu4(__m256d x, double beta, __m256d *y, __m256d *d, __m256d *db, int grad) {
+    const __m256d one = _mm256_set1_pd(1.0);
+    x = _mm256_max_pd(_mm256_min_pd(x, _mm256_set1_pd(1e150)), _mm256_set1_pd(-1e150));
+    __m256d u = _mm256_mul_pd(x, _mm256_set1_pd(beta));
+    __m256d e = Sleef_expd4_u10(_mm256_sub_pd(_mm256_setzero_pd(), absd(u)));
+    __m256d b = _mm256_div_pd(one, _mm256_add_pd(one, e));
+    __m256d neg = _mm256_cmp_pd(u, _mm256_setzero_pd(), _CMP_LT_OQ);
+    __m256d s = _mm256_blendv_pd(b, _mm256_mul_pd(e, b), neg);
+    *y = _mm256_mul_pd(x, s);
+    if (grad) {
+        __m256d r = _mm256_mul_pd(e, _mm256_mul_pd(b, b));
+        *d = _mm256_add_pd(s, _mm256_mul_pd(u, r));
+        *db = _mm256_mul_pd(_mm256_mul_pd(x, x), r);
+    }
+}
+
+static inline void silu8(const float *x, float *y, float *d, const double *p, float *pd) {
+    __m256 v = _mm256_loadu_ps(x);
+    __m256d y0, y1, d0, d1, b0, b1;
+    silu4(lo4(v), p[0], &y0, &d0, &b0, d != nullptr);
+    silu4(hi4(v), p[0], &y1, &d1, &b1, d != nullptr);
+    /* min/max return the bound for a NaN x: put the NaN back */
+    __m256 nan = _mm256_cmp_ps(v, v, _CMP_UNORD_Q);
+    _mm256_storeu_ps(y, _mm256_or_ps(join(y0, y1), nan));
+    if (d) _mm256_storeu_ps(d, _mm256_or_ps(join(d0, d1), nan));
+    if (pd) _mm256_storeu_ps(pd, _mm256_or_ps(join(b0, b1), nan));
+}
+
+/* ---------------------------------------------------------------------------------------- hardswish
+ * f = x min(max(x + 3, 0), 6)/6 in double (x >= -4 clamped: -inf * 0), one rounding;
+ * f' = 0 (x <= -3), (2x + 3)/6 inside, 1 (x >= 3): the catalog's conventions at the kinks. */
+static inline void hardswish4(__m256d x, __m256d *y, __m256d *d) {
+    /* times 1/6 in double (relative error 2^-53) rather than a division: the float32 result is the same */
+    const __m256d three = _mm256_set1_pd(3.0), six = _mm256_set1_pd(6.0), zero = _mm256_setzero_pd();
+    const __m256d sixth = _mm256_set1_pd(1.0 / 6.0);
+    __m256d r = _mm256_min_pd(_mm256_max_pd(_mm256_add_pd(x, three), zero), six);
+    *y = _mm256_mul_pd(_mm256_mul_pd(_mm256_max_pd(x, _mm256_set1_pd(-4.0)), r), sixth);
+    __m256d mid = _mm256_mul_pd(_mm256_add_pd(_mm256_add_pd(x, x), three), sixth);
+    mid = _mm256_blendv_pd(mid, zero, _mm256_cmp_pd(x, _mm256_set1_pd(-3.0), _CMP_LE_OQ));
+    *d = _mm256_blendv_pd(mid, _mm256_set1_pd(1.0), _mm256_cmp_pd(x, three, _CMP_GE_OQ));
+}
+
+static inline void hardswish8(const float *x, float *y, float *d, const double *p, float *pd) {
+    (void)p; (void)pd;
+    __m256 v = _mm256_loadu_ps(x);
+    __m256d y0, y1, d0, d1;
+    hardswish4(lo4(v), &y0, &d0);
+    hardswish4(hi4(v), &y1, &d1);
+    __m256 nan = _mm256_cmp_ps(v, v, _CMP_UNORD_Q);
+    _mm256_storeu_ps(y, _mm256_or_ps(join(y0, y1), nan));
+    if (d) _mm256_storeu_ps(d, _mm256_or_ps(join(d0, d1), nan));
+}
+
+
+using Kernel8 = void (*)(const float*, float*, float*, const double*, float*);
+
+// Full vectors in place; the last n % 8 elements through a zero-padded buffer; large inputs over
+// torch's intra-op threads (every element is computed the same way whatever the split).
+void run(Kernel8 k, const float* x, float* y, float* d, double param, int64_t n) {
+  const double p[1] = {param};
+  at::parallel_for(0, (n + LANES - 1) / LANES, 2048, [&](int64_t first, int64_t last) {
+    for (int64_t v = first; v < last; v++) {
+      int64_t i = v * LANES;
+      if (i + LANES <= n) {
+        k(x + i, y + i, d ? d + i : nullptr, p, nullptr);
+      } else {
+        float bx[LANES] = {0}, by[LANES], bd[LANES];
+        size_t rest = static_cast<size_t>(n - i) * sizeof(float);
+        std::memcpy(bx, x + i, rest);
+        k(bx, by, d ? bd : nullptr, p, nullptr);
+        std::memcpy(y + i, by, rest);
+        if (d) std::memcpy(d + i, bd, rest);
+      }
+    }
+  });
+}
+
+Kernel8 kernel_for(const std::string& name) {
+  if (name == "sigmoid") return sigmoid8;
+  if (name == "tanh") return tanh8;
+  if (name == "gelu") return gelu8;
+  if (name == "silu") return silu8;
+  if (name == "hardswish") return hardswish8;
+  TORCH_CHECK(false, "actlab: no compiled kernel for ", name);
+}
+
+std::tuple<at::Tensor, at::Tensor> evaluate(const std::string& name, const at::Tensor& input, double param,
+                                            bool grad) {
+  TORCH_CHECK(input.scalar_type() == at::kFloat && input.device().is_cpu(),
+              "actlab::", name, ": float32 CPU tensors only");
+  at::Tensor x = input.contiguous();
+  at::Tensor y = at::empty_like(x);
+  at::Tensor d = grad ? at::empty_like(x) : at::Tensor();
+  run(kernel_for(name), x.const_data_ptr<float>(), y.mutable_data_ptr<float>(),
+      grad ? d.mutable_data_ptr<float>() : nullptr, param, x.numel());
+  return {y, d};
+}
+
+struct Fused : public torch::autograd::Function<Fused> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, std::string name,
+                            double param) {
+    at::AutoDispatchBelowADInplaceOrView guard;
+    auto [y, d] = evaluate(name, x, param, true);
+    ctx->save_for_backward({x, d});
+    ctx->saved_data["name"] = name;
+    ctx->saved_data["param"] = param;
+    return y;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    const at::Tensor& g = grads[0];
+    if (at::GradMode::is_enabled()) {  // create_graph: the catalog's differentiable closed forms
+      static auto op = c10::Dispatcher::singleton()
+                           .findSchemaOrThrow("actlab::derivative", "")
+                           .typed<at::Tensor(const at::Tensor&, c10::string_view, double)>();
+      at::Tensor d = op.call(saved[0], ctx->saved_data["name"].toStringRef(), ctx->saved_data["param"].toDouble());
+      return {g * d, at::Tensor(), at::Tensor()};
+    }
+    return {g * saved[1], at::Tensor(), at::Tensor()};
+  }
+};
+
+#define OP(name)                                                                                       \
+  at::Tensor name##_cpu(const at::Tensor& x, double param) {                                          \
+    return std::get<0>(evaluate(#name, x, param, false));                                             \
+  }                                                                                                   \
+  at::Tensor name##_autograd(const at::Tensor& x, double param) {                                     \
+    if (!at::GradMode::is_enabled() || !x.requires_grad()) {                                          \
+      at::AutoDispatchBelowADInplaceOrView guard;                                                     \
+      return std::get<0>(evaluate(#name, x, param, false));                                           \
+    }                                                                                                 \
+    return Fused::apply(x, std::string(#name), param);                                                \
+  }                                                                                                   \
+  at::Tensor name##_meta(const at::Tensor& x, double param) { return at::empty_like(x); }
+
+OP(sigmoid)
+OP(tanh)
+OP(gelu)
+OP(silu)
+OP(hardswish)
+
+}  // namespace
+
+TORCH_LIBRARY(actlab, m) {
+  m.def("sigmoid(Tensor x, float param=0.) -> Tensor");
+  m.def("tanh(Tensor x, float param=0.) -> Tensor");
+  m.def("gelu(Tensor x, float param=0.) -> Tensor");
+  m.def("silu(Tensor x, float param=0.) -> Tensor");
+  m.def("hardswish(Tensor x, float param=0.) -> Tensor");
+  m.def("derivative(Tensor x, str name, float param) -> Tensor");   // implemented in Python
+}
+
+TORCH_LIBRARY_IMPL(actlab, CPU, m) {
+  m.impl("sigmoid", sigmoid_cpu);
+  m.impl("tanh", tanh_cpu);
+  m.impl("gelu", gelu_cpu);
+  m.impl("silu", silu_cpu);
+  m.impl("hardswish", hardswish_cpu);
+}
+
+TORCH_LIBRARY_IMPL(actlab, Autograd, m) {
+  m.impl("sigmoid", sigmoid_autograd);
+  m.impl("tanh", tanh_autograd);
+  m.impl("gelu", gelu_autograd);
+  m.impl("silu", silu_autograd);
+  m.impl("hardswish", hardswish_autograd);
+}
+
+TORCH_LIBRARY_IMPL(actlab, Meta, m) {
+  m.impl("sigmoid", sigmoid_meta);
+  m.impl("tanh", tanh_meta);
+  m.impl("gelu", gelu_meta);
+  m.impl("silu", silu_meta);
+  m.impl("hardswish", hardswish_meta);
+}

@@ -1,0 +1,105 @@
+r"""The compiled fast paths: fused float32 CPU kernels with a C++ autograd node (``csrc/actlab_ops.cpp``).
+
+Why: in a small model, the accurate Python fast paths of :mod:`actlab.torch.fast` cost about 1.35x the
+native modules, and what remains is dispatch (a Python ``autograd.Function`` alone adds ~22 us per
+activation and step on a 200x64 tensor, each extra torch op ~5 us), not arithmetic.  The extension computes
+``f`` and ``f'`` in one pass (in double from the float32 input, rounded once; SLEEF vector functions from
+``libtorch_cpu``) and registers ``torch.ops.actlab.<name>(x, param)`` with a C++ autograd kernel, so a
+step costs what a native op costs.  Covered: sigmoid, tanh, gelu (exact), silu (a scalar, non-trainable
+beta) and hardswish; a double backward calls back into the catalog's closed forms (``actlab::derivative``).
+
+How: :func:`load` compiles the source once with ``torch.utils.cpp_extension`` (a C++ compiler and ninja;
+about 20 s) into ``$ACTLAB_CACHE_DIR`` (default ``~/.cache/actlab``), keyed by the torch version, and loads
+it.  It is optional: without a compiler or ninja, on a CPU without AVX2, off Linux, or with
+``ACTLAB_TORCH_EXTENSION=0``, :func:`load` returns ``False`` and the Python fast paths are used (as they
+are under ``torch.compile``, which fuses those itself).  :func:`status` says which, and why.
+Both are checked against the catalog on every float32 (``tests/float32_sweep.py``).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from pathlib import Path
+
+import torch
+
+SOURCE = Path(__file__).with_name("csrc") / "actlab_ops.cpp"
+NAMES = ("sigmoid", "tanh", "gelu", "silu", "hardswish")
+CFLAGS = ["-O2", "-mavx2", "-mfma"]
+
+_lock = threading.Lock()
+_state: dict = {}
+log = logging.getLogger("actlab")
+
+
+def _build_dir() -> Path:
+    root = os.environ.get("ACTLAB_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "actlab")
+    version = torch.__version__.replace("+", "_").replace(".", "_")
+    return Path(root) / f"torch_ext_{version}"
+
+
+def _register_derivative() -> None:
+    """``actlab::derivative(x, name, param)``: the catalog's f' as a differentiable torch function (its own
+    backward is f''), which the C++ backward calls under ``create_graph``."""
+    from . import functional as F
+
+    def derivative(x, name, param):
+        impl, _ = F._bind(name, {"beta": param} if name == "silu" else {})
+        return F._Derivative.apply(x, impl)
+
+    lib = torch.library.Library("actlab", "IMPL")
+    lib.impl("derivative", derivative, "CompositeImplicitAutograd")
+    _state["library"] = lib          # keep the registration alive
+
+
+def _find_ninja() -> None:
+    """pip's ninja lives beside this interpreter (``.venv/bin``), which is not on PATH unless the virtual
+    environment is activated: add that directory (torch's build looks the tool up on PATH)."""
+    here = Path(sys.executable).parent
+    if (here / "ninja").exists():
+        os.environ["PATH"] = os.pathsep.join([str(here), os.environ.get("PATH", "")])
+
+
+def _load() -> tuple[bool, str]:
+    if os.environ.get("ACTLAB_TORCH_EXTENSION", "1") == "0":
+        return False, "disabled by ACTLAB_TORCH_EXTENSION=0"
+    if not sys.platform.startswith("linux"):
+        return False, f"not built on {sys.platform} (Linux x86-64 only)"
+    capability = torch.backends.cpu.get_cpu_capability()
+    if capability not in ("AVX2", "AVX512"):
+        return False, f"the CPU has no AVX2 (torch reports {capability})"
+    from torch.utils import cpp_extension
+    if not cpp_extension.is_ninja_available():
+        _find_ninja()
+        if not cpp_extension.is_ninja_available():
+            return False, "ninja is not installed (pip install ninja)"
+    build = _build_dir()
+    try:
+        build.mkdir(parents=True, exist_ok=True)
+        if not (build / "actlab_ops.so").exists():
+            log.info("actlab.torch: compiling the fused kernels once (about 20 s) into %s", build)
+        cpp_extension.load(name="actlab_ops", sources=[str(SOURCE)], extra_cflags=CFLAGS,
+                           build_directory=str(build), is_python_module=False, verbose=False)
+        _register_derivative()
+    except Exception as err:      # no compiler, a failed build: the Python fast paths serve
+        return False, f"build failed: {type(err).__name__}: {str(err).strip()[-400:]}"
+    return True, f"loaded from {build}"
+
+
+def load() -> bool:
+    """True when ``torch.ops.actlab.<name>`` are available (built on first call, then cached)."""
+    ok = _state.get("ok")
+    if ok is not None:
+        return ok
+    with _lock:
+        if "ok" not in _state:
+            _state["ok"], _state["status"] = _load()
+    return _state["ok"]
+
+
+def status() -> str:
+    """Whether the extension is in use, and why not when it is not."""
+    load()
+    return _state["status"]
