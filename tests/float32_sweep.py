@@ -1,6 +1,6 @@
 """Compare actlab.torch's float32 CPU fast paths with the catalog on every float32 of a range.
 
-``python tests/float32_sweep.py [NAME ...] [--stride K]`` checks value and gradient of each fast-path
+``python tests/float32_sweep.py [NAME ...] [--stride K] [--no-extension]`` checks value and gradient of each fast-path
 activation (default: all, at default parameters) on every K-th float32 (K=1: all of them) with
 ``2^-27 <= |x| < 2^7``, and on every 61·K-th float32 of the whole line (subnormals, huge values, +-inf,
 NaN).  Bound: 2 ULP of the catalog's float32 result, or 1e-37 absolute where that is subnormal-small.
@@ -80,7 +80,13 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*")
     ap.add_argument("--stride", type=int, default=1)
+    ap.add_argument("--no-extension", action="store_true",
+                    help="check the torch-op fast paths instead of the compiled kernels (actlab.torch.extension)")
     args = ap.parse_args(argv)
+    from actlab.torch import extension
+    F.USE_EXTENSION = not args.no_extension
+    extension.MAX_NUMEL = 1 << 62         # whole binades at once, through the kernels where they serve
+    print(f"compiled kernels: {'off' if args.no_extension else extension.status()}")
     bad = 0
     for name in args.names or fast_names():
         t0 = time.perf_counter()

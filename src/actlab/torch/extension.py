@@ -5,7 +5,8 @@ native modules, and what remains is dispatch (a Python ``autograd.Function`` alo
 activation and step on a 200x64 tensor, each extra torch op ~5 us), not arithmetic.  The extension computes
 ``f`` and ``f'`` in one pass (in double from the float32 input, rounded once; SLEEF vector functions from
 ``libtorch_cpu``) and registers ``torch.ops.actlab.<name>(x, param)`` with a C++ autograd kernel, so a
-step costs what a native op costs.  Covered: sigmoid, tanh, gelu (exact), silu (a scalar, non-trainable
+step costs what a native op costs.  The kernels run on one thread, so inputs above ``MAX_NUMEL`` elements
+take the torch-op fast path, which torch parallelises (and where per-op dispatch no longer matters).  Covered: sigmoid, tanh, gelu (exact), silu (a scalar, non-trainable
 beta) and hardswish; a double backward calls back into the catalog's closed forms (``actlab::derivative``).
 
 How: :func:`load` compiles the source once with ``torch.utils.cpp_extension`` (a C++ compiler and ninja;
@@ -28,6 +29,9 @@ import torch
 SOURCE = Path(__file__).with_name("csrc") / "actlab_ops.cpp"
 NAMES = ("sigmoid", "tanh", "gelu", "silu", "hardswish")
 CFLAGS = ["-O2", "-mavx2", "-mfma"]
+# The kernels run on one thread; larger inputs take the torch-op fast path, which torch spreads over its
+# intra-op threads (and where dispatch overhead no longer matters).
+MAX_NUMEL = 1 << 16
 
 _lock = threading.Lock()
 _state: dict = {}

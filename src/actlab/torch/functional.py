@@ -466,7 +466,7 @@ def apply_elementwise(impl: _Impl, x: torch.Tensor, learn=()) -> torch.Tensor:
     """:func:`apply_bound` for an elementwise activation, deterministic (or in evaluation mode)."""
     fast = impl.fast_for(x)
     if fast is not None:
-        if fast.ext is not None and USE_EXTENSION:
+        if fast.ext is not None and USE_EXTENSION and x.numel() <= extension.MAX_NUMEL:
             op = _extension_op(fast.ext)
             if op is not None:
                 param = _extension_param(impl, fast, learn)

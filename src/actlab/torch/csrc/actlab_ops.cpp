@@ -12,7 +12,6 @@
 // actlab::derivative(x, name, param), which actlab.torch registers in Python with the catalog's closed-form
 // f' and f'' (differentiable), so second derivatives stay the catalog's.
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 #include <torch/library.h>
 #include <immintrin.h>
@@ -20,13 +19,20 @@
 #include <cstring>
 #include <string>
 
+// The AVX2 variants directly (the extension is only loaded on AVX2 CPUs): SLEEF's un-suffixed names dispatch
+// at run time and may pick a slower variant.
 extern "C" {
-__m256 Sleef_expf8_u10(__m256);
-__m256 Sleef_expm1f8_u10(__m256);
-__m256d Sleef_expd4_u10(__m256d);
-__m256d Sleef_erfd4_u10(__m256d);
-__m256d Sleef_erfcd4_u15(__m256d);
+__m256 Sleef_expf8_u10avx2(__m256);
+__m256 Sleef_expm1f8_u10avx2(__m256);
+__m256d Sleef_expd4_u10avx2(__m256d);
+__m256d Sleef_erfd4_u10avx2(__m256d);
+__m256d Sleef_erfcd4_u15avx2(__m256d);
 }
+#define Sleef_expf8_u10 Sleef_expf8_u10avx2
+#define Sleef_expm1f8_u10 Sleef_expm1f8_u10avx2
+#define Sleef_expd4_u10 Sleef_expd4_u10avx2
+#define Sleef_erfd4_u10 Sleef_erfd4_u10avx2
+#define Sleef_erfcd4_u15 Sleef_erfcd4_u15avx2
 
 namespace {
 
@@ -175,25 +181,21 @@ static inline void hardswish8(const float *x, float *y, float *d, const double *
 
 using Kernel8 = void (*)(const float*, float*, float*, const double*, float*);
 
-// Full vectors in place; the last n % 8 elements through a zero-padded buffer; large inputs over
-// torch's intra-op threads (every element is computed the same way whatever the split).
+// Full vectors in place; the last n % 8 elements through a zero-padded buffer.  One thread: at::parallel_for
+// would need this file built with OpenMP (a second runtime beside torch's); actlab.torch sends inputs larger
+// than extension.MAX_NUMEL to the torch-op fast path, which torch parallelises.
 void run(Kernel8 k, const float* x, float* y, float* d, double param, int64_t n) {
   const double p[1] = {param};
-  at::parallel_for(0, (n + LANES - 1) / LANES, 2048, [&](int64_t first, int64_t last) {
-    for (int64_t v = first; v < last; v++) {
-      int64_t i = v * LANES;
-      if (i + LANES <= n) {
-        k(x + i, y + i, d ? d + i : nullptr, p, nullptr);
-      } else {
-        float bx[LANES] = {0}, by[LANES], bd[LANES];
-        size_t rest = static_cast<size_t>(n - i) * sizeof(float);
-        std::memcpy(bx, x + i, rest);
-        k(bx, by, d ? bd : nullptr, p, nullptr);
-        std::memcpy(y + i, by, rest);
-        if (d) std::memcpy(d + i, bd, rest);
-      }
-    }
-  });
+  int64_t i = 0;
+  for (; i + LANES <= n; i += LANES) k(x + i, y + i, d ? d + i : nullptr, p, nullptr);
+  if (i < n) {
+    float bx[LANES] = {0}, by[LANES], bd[LANES];
+    size_t rest = static_cast<size_t>(n - i) * sizeof(float);
+    std::memcpy(bx, x + i, rest);
+    k(bx, by, d ? bd : nullptr, p, nullptr);
+    std::memcpy(y + i, by, rest);
+    if (d) std::memcpy(d + i, bd, rest);
+  }
 }
 
 Kernel8 kernel_for(const std::string& name) {
