@@ -49,8 +49,8 @@ static inline __m256d absd(__m256d v) { return _mm256_andnot_pd(_mm256_set1_pd(-
 
 /* ---------------------------------------------------------------------------------------- sigmoid
  * e = exp(-|x|) (float), b = 1/(1+e): sigma(|x|) = b, sigma(-|x|) = e b, sigma'(x) = e b^2 (no 1 - s). */
-static inline void sigmoid8(const float *x, float *y, float *d, const double *p, float *pd) {
-    (void)p; (void)pd;
+static inline void sigmoid8(const float *x, float *y, float *d, const double *p) {
+    (void)p;
     __m256 v = _mm256_loadu_ps(x);
     __m256 e = Sleef_expf8_u10(_mm256_sub_ps(_mm256_setzero_ps(), absf(v)));
     __m256 neg = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ);
@@ -65,8 +65,8 @@ static inline void sigmoid8(const float *x, float *y, float *d, const double *p,
 /* ------------------------------------------------------------------------------------------- tanh
  * m = expm1(-2|x|), e = exp(-2|x|) (float): tanh|x| = -m/(2+m) (no cancellation at 0),
  * sech^2 x = 4e/(1+e)^2 (no cancellation in the tails). */
-static inline void tanh8(const float *x, float *y, float *d, const double *p, float *pd) {
-    (void)p; (void)pd;
+static inline void tanh8(const float *x, float *y, float *d, const double *p) {
+    (void)p;
     __m256 v = _mm256_loadu_ps(x);
     __m256 u = _mm256_mul_ps(_mm256_set1_ps(-2.0f), absf(v));
     __m256 m = Sleef_expm1f8_u10(u);
@@ -111,8 +111,8 @@ static inline void gelu4(__m256d x, __m256d *y, __m256d *d, int grad) {
     }
 }
 
-static inline void gelu8(const float *x, float *y, float *d, const double *p, float *pd) {
-    (void)p; (void)pd;
+static inline void gelu8(const float *x, float *y, float *d, const double *p) {
+    (void)p;
     __m256 v = _mm256_loadu_ps(x);
     __m256d y0, y1, d0, d1;
     gelu4(lo4(v), &y0, &d0, d != nullptr);
@@ -123,9 +123,9 @@ static inline void gelu8(const float *x, float *y, float *d, const double *p, fl
 
 /* ------------------------------------------------------------------------------------- silu / swish
  * u = beta x (exact in double for float x and a float beta), e = exp(-|u|), b = 1/(1+e):
- * s = sigma(u) = b (u >= 0) or e b, s(1-s) = e b^2; f = x s, f' = s + u s(1-s), df/dbeta = x^2 s(1-s).
+ * s = sigma(u) = b (u >= 0) or e b, s(1-s) = e b^2; f = x s, f' = s + u s(1-s).
  * x = +-inf is clamped to +-1e150 (beyond float32's range) so that inf never meets s = 0. */
-static inline void silu4(__m256d x, double beta, __m256d *y, __m256d *d, __m256d *db, int grad) {
+static inline void silu4(__m256d x, double beta, __m256d *y, __m256d *d, int grad) {
     const __m256d one = _mm256_set1_pd(1.0);
     x = _mm256_max_pd(_mm256_min_pd(x, _mm256_set1_pd(1e150)), _mm256_set1_pd(-1e150));
     __m256d u = _mm256_mul_pd(x, _mm256_set1_pd(beta));
@@ -137,20 +137,18 @@ static inline void silu4(__m256d x, double beta, __m256d *y, __m256d *d, __m256d
     if (grad) {
         __m256d r = _mm256_mul_pd(e, _mm256_mul_pd(b, b));
         *d = _mm256_add_pd(s, _mm256_mul_pd(u, r));
-        *db = _mm256_mul_pd(_mm256_mul_pd(x, x), r);
     }
 }
 
-static inline void silu8(const float *x, float *y, float *d, const double *p, float *pd) {
+static inline void silu8(const float *x, float *y, float *d, const double *p) {
     __m256 v = _mm256_loadu_ps(x);
-    __m256d y0, y1, d0, d1, b0, b1;
-    silu4(lo4(v), p[0], &y0, &d0, &b0, d != nullptr);
-    silu4(hi4(v), p[0], &y1, &d1, &b1, d != nullptr);
+    __m256d y0, y1, d0, d1;
+    silu4(lo4(v), p[0], &y0, &d0, d != nullptr);
+    silu4(hi4(v), p[0], &y1, &d1, d != nullptr);
     /* min/max return the bound for a NaN x: put the NaN back */
     __m256 nan = _mm256_cmp_ps(v, v, _CMP_UNORD_Q);
     _mm256_storeu_ps(y, _mm256_or_ps(join(y0, y1), nan));
     if (d) _mm256_storeu_ps(d, _mm256_or_ps(join(d0, d1), nan));
-    if (pd) _mm256_storeu_ps(pd, _mm256_or_ps(join(b0, b1), nan));
 }
 
 /* ---------------------------------------------------------------------------------------- hardswish
@@ -167,8 +165,8 @@ static inline void hardswish4(__m256d x, __m256d *y, __m256d *d) {
     *d = _mm256_blendv_pd(mid, _mm256_set1_pd(1.0), _mm256_cmp_pd(x, three, _CMP_GE_OQ));
 }
 
-static inline void hardswish8(const float *x, float *y, float *d, const double *p, float *pd) {
-    (void)p; (void)pd;
+static inline void hardswish8(const float *x, float *y, float *d, const double *p) {
+    (void)p;
     __m256 v = _mm256_loadu_ps(x);
     __m256d y0, y1, d0, d1;
     hardswish4(lo4(v), &y0, &d0);
@@ -179,7 +177,7 @@ static inline void hardswish8(const float *x, float *y, float *d, const double *
 }
 
 
-using Kernel8 = void (*)(const float*, float*, float*, const double*, float*);
+using Kernel8 = void (*)(const float*, float*, float*, const double*);
 
 // Full vectors in place; the last n % 8 elements through a zero-padded buffer.  One thread: at::parallel_for
 // would need this file built with OpenMP (a second runtime beside torch's); actlab.torch sends inputs larger
@@ -187,12 +185,12 @@ using Kernel8 = void (*)(const float*, float*, float*, const double*, float*);
 void run(Kernel8 k, const float* x, float* y, float* d, double param, int64_t n) {
   const double p[1] = {param};
   int64_t i = 0;
-  for (; i + LANES <= n; i += LANES) k(x + i, y + i, d ? d + i : nullptr, p, nullptr);
+  for (; i + LANES <= n; i += LANES) k(x + i, y + i, d ? d + i : nullptr, p);
   if (i < n) {
     float bx[LANES] = {0}, by[LANES], bd[LANES];
     size_t rest = static_cast<size_t>(n - i) * sizeof(float);
     std::memcpy(bx, x + i, rest);
-    k(bx, by, d ? bd : nullptr, p, nullptr);
+    k(bx, by, d ? bd : nullptr, p);
     std::memcpy(y + i, by, rest);
     if (d) std::memcpy(d + i, bd, rest);
   }
