@@ -5,7 +5,8 @@ Design (why a generic bridge and not ~40 hand translations)
 -----------------------------------------------------------
 **float32 on the CPU** first tries the activation's fast path (:mod:`actlab.torch.fast`; switch:
 ``FAST_FLOAT32``): native ops verified within the catalog's bound, or value and derivative fused in one
-forward.  Everything else (and every activation without a fast path) goes through ONE generic path, in this
+forward -- through the compiled kernels of :mod:`actlab.torch.extension` where they are built and serve
+(switch: ``USE_EXTENSION``), else through torch ops.  Everything else (and every activation without a fast path) goes through ONE generic path, in this
 order:
 
 1. **native** -- :data:`actlab.torch.formulas.FORMULAS` may name a native torch op whose definition *and*
@@ -483,8 +484,6 @@ def apply_elementwise(impl: _Impl, x: torch.Tensor, learn=()) -> torch.Tensor:
         if fast.fused is not None and (fast.accepts_learn is None or not learn or
                                        fast.accepts_learn(*learn)):
             if torch.is_grad_enabled() and (x.requires_grad or any(t.requires_grad for t in learn)):
-                if not learn:
-                    return _FusedPlain.apply(x, impl, fast.fused)
                 return _Fused.apply(x, impl, fast, *learn)
             return fast.fused(x, False, **impl.kwargs(learn))[0]
     f = impl.formula_for_dtype(x.dtype)
