@@ -6,8 +6,10 @@ activation and step on a 200x64 tensor, each extra torch op ~5 us), not arithmet
 ``f`` and ``f'`` in one pass (in double from the float32 input, rounded once; SLEEF vector functions from
 ``libtorch_cpu``) and registers ``torch.ops.actlab.<name>(x, param)`` with a C++ autograd kernel, so a
 step costs what a native op costs.  The kernels run on one thread, so inputs above ``MAX_NUMEL`` elements
-take the torch-op fast path, which torch parallelises (and where per-op dispatch no longer matters).  Covered: sigmoid, tanh, gelu (exact), silu (a scalar, non-trainable
-beta) and hardswish; a double backward calls back into the catalog's closed forms (``actlab::derivative``).
+take the torch-op fast path, which torch parallelises (and where per-op dispatch no longer matters).
+Covered: the entries of :data:`actlab.torch.fast.FAST` marked ``compiled`` (sigmoid, tanh, gelu (exact),
+silu with a scalar, non-trainable beta, and hardswish); a double backward calls back into the catalog's
+closed forms (``actlab::derivative``).
 
 How: :func:`load` compiles the source once with ``torch.utils.cpp_extension`` (a C++ compiler and ninja;
 about 20 s) into ``$ACTLAB_CACHE_DIR`` (default ``~/.cache/actlab``), keyed by the torch version, and loads
@@ -26,8 +28,10 @@ from pathlib import Path
 
 import torch
 
+from .fast import FAST
+
 SOURCE = Path(__file__).with_name("csrc") / "actlab_ops.cpp"
-NAMES = ("sigmoid", "tanh", "gelu", "silu", "hardswish")
+NAMES = tuple(name for name, entry in FAST.items() if entry.compiled)   # the ops actlab_ops.cpp defines
 CFLAGS = ["-O2", "-mavx2", "-mfma"]
 # The kernels run on one thread; larger inputs take the torch-op fast path, which torch spreads over its
 # intra-op threads (and where dispatch overhead no longer matters).
@@ -50,7 +54,8 @@ def _register_derivative() -> None:
     from . import functional as F
 
     def derivative(x, name, param):
-        impl, _ = F._bind(name, {"beta": param} if name == "silu" else {})
+        ext_param = FAST[name].ext_param
+        impl, _ = F._bind(name, {ext_param: param} if ext_param else {})
         return F._Derivative.apply(x, impl)
 
     lib = torch.library.Library("actlab", "IMPL")

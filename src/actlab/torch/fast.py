@@ -11,15 +11,16 @@ for **float32 inputs on the CPU** (other dtypes and devices keep the generic pat
   (see below); it may return ``None`` to decline (parameters outside what was checked).
 * ``fused(x, grad, **p)``: returns ``(f(x), f'(x) or None)`` in float32, ``f'`` only when ``grad``
   (plus, for learnable parameters passed as tensors that require grad, a dict of elementwise
-  ``df/dparam``).  The forward keeps ``f'`` for the backward (``g * f'``), so the backward pass is a single multiply; a double
-  backward (``create_graph=True``) differentiates the generic path's closed-form ``f'`` instead.  Values
+  ``df/dparam``).  The forward keeps ``f'`` for the backward (``g * f'``), so the backward pass is a single
+  multiply; a double backward (``create_graph=True``) differentiates the generic path's closed-form ``f'``
+  instead.  Values
   come from a native float32 op where that op is within bound, otherwise from a short float64
   computation rounded once.  Rare inputs that need more care (tails where a float32 intermediate
   underflows, small |x| where a difference cancels) are patched on just that subset (``_patch``), so
   the cost does not depend on them unless they occur.
 
-Where ``ext`` names a kernel of the compiled extension (:mod:`actlab.torch.extension`: sigmoid, tanh, gelu,
-silu with a fixed beta, hardswish) and it is built, ``torch.ops.actlab.<ext>`` serves instead: the same
+Where ``compiled`` marks a kernel of the compiled extension (:mod:`actlab.torch.extension`: sigmoid, tanh, gelu,
+silu with a fixed beta, hardswish) and it is built, ``torch.ops.actlab.<name>`` serves instead: the same
 values within the same bound, in one pass and with a C++ autograd node (no Python per call beyond the
 module's).  The torch-op entries remain for machines without a compiler, for trainable parameters and
 under ``torch.compile``.
@@ -29,8 +30,8 @@ float32 with ``2^-27 <= |x| < 2^7`` and on every 61st float32 of the whole line 
 +-inf and NaN included); ``tests/test_torch_fast.py`` repeats that on a sparser stride in CI, plus every
 float32 within 64 ULP of each kink and of the thresholds used here, double backward, learnable parameters,
 empty and 0-d inputs.  Softmax, softmin and log_softmax (``vector``/``vjp``) are computed in float64 from
-the float32 input and checked against the catalog at 2 ULP (values) and 4 ULP (VJPs).  Native op accuracy can depend on the CPU's vector instruction set
-(SLEEF's AVX2 and AVX-512 code paths); the sweep is the tool to re-check on a new machine, and
+the float32 input and checked against the catalog at 2 ULP (values) and 4 ULP (VJPs).  Native op accuracy
+can depend on the CPU's vector instruction set (SLEEF's AVX2 and AVX-512 code paths); the sweep is the tool to re-check on a new machine, and
 ``actlab.torch.functional.FAST_FLOAT32 = False`` switches these paths off.
 """
 from __future__ import annotations
@@ -57,7 +58,7 @@ class Fast:
     vector: Callable | None = None      # vector: (x, dim, **p) -> (y, saved), or None for rows it leaves alone
     vjp: Callable | None = None         # vector: (saved, g, dim) -> input cotangent
     accepts_learn: Callable | None = None   # (*learnable tensors) -> bool, checked per call (values change)
-    ext: str | None = None              # torch.ops.actlab.<ext> (actlab.torch.extension) computes f and f'
+    compiled: bool = False              # torch.ops.actlab.<name> (actlab.torch.extension) computes f and f'
     ext_param: str | None = None        # the parameter that op takes as ``param`` (a number), if any
 
 
@@ -73,7 +74,7 @@ def _patch(outs, x, mask, fn, maybe=True):
         return outs
     if callable(mask):
         mask = mask()
-    if not bool(mask.any()):
+    if not mask.any().item():
         return outs
     idx = mask.nonzero(as_tuple=True)
     fixed = fn(x[idx])
@@ -242,9 +243,10 @@ def _tanhshrink(x, grad):
 
 def _threshold(x, threshold, value):
     y = F.threshold(x, threshold, value)
-    nan = torch.isnan(x)
-    if bool(nan.any()):                  # F.threshold maps NaN to ``value``; the catalog keeps NaN
-        y = y.masked_fill(nan, float("nan"))
+    # F.threshold maps NaN to ``value``; the catalog keeps NaN.  One reduction tells whether any may be NaN
+    # (the sum is NaN then), and only then is the mask computed
+    if math.isnan(x.sum().item()):
+        y = y.masked_fill(torch.isnan(x), float("nan"))
     return y
 
 
@@ -299,7 +301,7 @@ def _dominant(p, dim):
     return m, p.scatter(dim, m, 0.0)
 
 
-def _confident(p, dim) -> bool:
+def _confident(p) -> bool:
     return p.amax().item() > _CONFIDENT     # the largest entry of any row
 
 
@@ -312,7 +314,7 @@ def _softmax_vjp(y, g, dim, sign=1.0):
     """``y (g - sum g y)``; at a confident row's dominant entry ``y_m (g_m (1 - y_m) - sum_{j != m} g_j y_j)``."""
     gd = g.double()
     fix = None
-    if _confident(y, dim):
+    if _confident(y):
         m, others = _dominant(y, dim)
         fix = y.gather(dim, m) * (gd.gather(dim, m) * others.sum(dim, keepdim=True)
                                   - (gd * others).sum(dim, keepdim=True))
@@ -327,7 +329,7 @@ def _log_softmax(x, dim):
     if not _no_nan(y):
         return None
     p = torch.exp(y)
-    if _confident(p, dim):       # log p_m = log1p(-sum of the others); x - max - log(sum) rounds it to 0
+    if _confident(p):       # log p_m = log1p(-sum of the others); x - max - log(sum) rounds it to 0
         m, others = _dominant(p, dim)
         y.scatter_(dim, m, torch.log1p(-others.sum(dim, keepdim=True)))
     return y.float(), p
@@ -338,7 +340,7 @@ def _log_softmax_vjp(p, g, dim):
     gd = g.double()
     total = gd.sum(dim=dim, keepdim=True)
     out = torch.addcmul(gd, p, total, value=-1.0)
-    if _confident(p, dim):
+    if _confident(p):
         m, others = _dominant(p, dim)
         out.scatter_(dim, m, others.sum(dim, keepdim=True) * total - (total - gd.gather(dim, m)))
     return out.float()
@@ -411,23 +413,22 @@ def _snake(x, grad, alpha):
 # ---------------------------------------------------------------------------- the table
 FAST: dict[str, Fast] = {
     "identity": Fast(native=lambda x: x),
-    "sigmoid": Fast(fused=_sigmoid, ext="sigmoid"),
-    "tanh": Fast(fused=_tanh, ext="tanh"),
+    "sigmoid": Fast(fused=_sigmoid, compiled=True),
+    "tanh": Fast(fused=_tanh, compiled=True),
     "softplus": Fast(native=lambda x, beta: F.softplus(x, beta), accepts=lambda beta: _power_of_two(beta)),
     "elu": Fast(native=lambda x, alpha: F.elu(x, alpha), accepts=lambda alpha: _power_of_two(alpha)),
     "celu": Fast(native=lambda x, alpha: F.celu(x, alpha), accepts=lambda alpha: _power_of_two(alpha)),
     "selu": Fast(native=lambda x: F.selu(x)),
     "log_sigmoid": Fast(native=lambda x: F.logsigmoid(x)),
     "mish": Fast(fused=_mish),
-    "gelu": Fast(fused=_gelu, accepts=lambda approximate: approximate == "none", ext="gelu"),
+    "gelu": Fast(fused=_gelu, accepts=lambda approximate: approximate == "none", compiled=True),
     "silu": Fast(fused=_silu, accepts=lambda beta=None: beta is None or abs(float(beta)) < 1e100,
-                 ext="silu", ext_param="beta"),
-    "hardswish": Fast(fused=_hardswish, ext="hardswish"),
+                 compiled=True, ext_param="beta"),
+    "hardswish": Fast(fused=_hardswish, compiled=True),
     "softsign": Fast(fused=_softsign),
     "hard_sigmoid": Fast(fused=_hard_sigmoid,
                          accepts=lambda slope, offset: slope == 1.0 / 6.0 and offset == 0.5),
     "hardshrink": Fast(native=lambda x, lambd: F.hardshrink(x, lambd), accepts=lambda lambd: _float32_exact(lambd)),
-    # relu(x)^2 rounds x^2 once, as the catalog does; autograd: 2 relu(x) (0 at 0), f'' = 2 [x > 0]
     "bent_identity": Fast(fused=_bent_identity),
     "lisht": Fast(fused=_lisht),
     "gaussian": Fast(fused=_gaussian),
@@ -437,6 +438,7 @@ FAST: dict[str, Fast] = {
     "snake": Fast(fused=_snake, accepts=lambda alpha=None: alpha is None or _float32_exact(alpha),
                   accepts_learn=lambda alpha: bool(torch.isfinite(alpha).all() and (alpha != 0).all())),
     "sinusoid": Fast(native=lambda x: torch.sin(x)),
+    # relu(x)^2 rounds x^2 once, as the catalog does; autograd: 2 relu(x) (0 at 0), f'' = 2 [x > 0]
     "squared_relu": Fast(native=lambda x: torch.relu(x).square()),
     "exponential": Fast(native=lambda x: torch.exp(x)),
     "softshrink": Fast(native=lambda x, lambd: F.softshrink(x, lambd), accepts=lambda lambd: _float32_exact(lambd)),

@@ -6,8 +6,8 @@ Design (why a generic bridge and not ~40 hand translations)
 **float32 on the CPU** first tries the activation's fast path (:mod:`actlab.torch.fast`; switch:
 ``FAST_FLOAT32``): native ops verified within the catalog's bound, or value and derivative fused in one
 forward -- through the compiled kernels of :mod:`actlab.torch.extension` where they are built and serve
-(switch: ``USE_EXTENSION``), else through torch ops.  Everything else (and every activation without a fast path) goes through ONE generic path, in this
-order:
+(switch: ``USE_EXTENSION``), else through torch ops.  Everything else (and every activation without a fast
+path) goes through ONE generic path, in this order:
 
 1. **native** -- :data:`actlab.torch.formulas.FORMULAS` may name a native torch op whose definition *and*
    derivative convention equal the catalog's exactly (``relu``, ``relu6``, ``hardtanh``, ``leaky_relu``
@@ -106,30 +106,22 @@ class _Impl:
         # elementwise, deterministic, nothing learnable: apply_elementwise(impl, x) is the whole call
         self.plain = not self.is_vector and not act.spec.random and not learn_names
         self._fast: dict = {}
-        self._fast_by_device: dict = {}
 
     # ---------------------------------------------------------------- helpers
     def fast_for(self, x) -> Fast | None:
         """The float32 CPU fast path (:mod:`actlab.torch.fast`) for input ``x``, or ``None``."""
         if not FAST_FLOAT32 or x.dim() == 0 or x.numel() == 0:    # scalars and empties: the generic path
             return None
-        key = (x.dtype, x.device)          # per call: cheaper than device.type
+        key = (x.dtype, x.device)          # per call: (dtype, device) hashes faster than device.type
         try:
-            return self._fast_by_device[key]
-        except KeyError:
-            entry = self._fast_by_device[key] = self.fast_path(x.dtype, x.device)
+            return self._fast[key]
+        except KeyError:     # parameters are fixed per _Impl: decide once per dtype and device
+            entry = self._fast[key] = self.fast_path(x.dtype, x.device)
             return entry
 
     def fast_path(self, dtype, device) -> Fast | None:
         """The fast path for inputs of ``dtype`` on ``device``, or ``None`` (``FAST_FLOAT32`` off, or none)."""
-        if not FAST_FLOAT32:
-            return None
-        key = (dtype, device.type)
-        try:
-            return self._fast[key]
-        except KeyError:     # parameters are fixed per _Impl: decide once per dtype and device type
-            entry = self._fast[key] = fast_for(self.spec.name, dtype, device, self.static)
-            return entry
+        return fast_for(self.spec.name, dtype, device, self.static) if FAST_FLOAT32 else None
 
     def kwargs(self, learn) -> dict:
         """Static parameters plus the learnable tensors ``learn``, by name (what fast paths take)."""
@@ -467,8 +459,8 @@ def apply_elementwise(impl: _Impl, x: torch.Tensor, learn=()) -> torch.Tensor:
     """:func:`apply_bound` for an elementwise activation, deterministic (or in evaluation mode)."""
     fast = impl.fast_for(x)
     if fast is not None:
-        if fast.ext is not None and USE_EXTENSION and x.numel() <= extension.MAX_NUMEL:
-            op = _extension_op(fast.ext)
+        if fast.compiled and USE_EXTENSION and x.numel() <= extension.MAX_NUMEL:
+            op = _extension_op(impl.spec.name)
             if op is not None:
                 param = _extension_param(impl, fast, learn)
                 if param is not None:

@@ -179,6 +179,10 @@ static inline void hardswish8(const float *x, float *y, float *d, const double *
 
 using Kernel8 = void (*)(const float*, float*, float*, const double*);
 
+// The compiled activations, once: every list below (kernels, autograd, schemas, registrations) expands it.
+// actlab/torch/fast.py marks the same names ``compiled=True``.
+#define ACTLAB_OPS(X) X(sigmoid) X(tanh) X(gelu) X(silu) X(hardswish)
+
 // Full vectors in place; the last n % 8 elements through a zero-padded buffer.  One thread: at::parallel_for
 // would need this file built with OpenMP (a second runtime beside torch's); actlab.torch sends inputs larger
 // than extension.MAX_NUMEL to the torch-op fast path, which torch parallelises.
@@ -196,32 +200,26 @@ void run(Kernel8 k, const float* x, float* y, float* d, double param, int64_t n)
   }
 }
 
-Kernel8 kernel_for(const std::string& name) {
-  if (name == "sigmoid") return sigmoid8;
-  if (name == "tanh") return tanh8;
-  if (name == "gelu") return gelu8;
-  if (name == "silu") return silu8;
-  if (name == "hardswish") return hardswish8;
-  TORCH_CHECK(false, "actlab: no compiled kernel for ", name);
-}
-
-std::tuple<at::Tensor, at::Tensor> evaluate(const std::string& name, const at::Tensor& input, double param,
-                                            bool grad) {
+std::tuple<at::Tensor, at::Tensor> evaluate(Kernel8 kernel, const char* name, const at::Tensor& input,
+                                            double param, bool grad) {
   TORCH_CHECK(input.scalar_type() == at::kFloat && input.device().is_cpu(),
               "actlab::", name, ": float32 CPU tensors only");
   at::Tensor x = input.contiguous();
   at::Tensor y = at::empty_like(x);
   at::Tensor d = grad ? at::empty_like(x) : at::Tensor();
-  run(kernel_for(name), x.const_data_ptr<float>(), y.mutable_data_ptr<float>(),
+  run(kernel, x.const_data_ptr<float>(), y.mutable_data_ptr<float>(),
       grad ? d.mutable_data_ptr<float>() : nullptr, param, x.numel());
   return {y, d};
 }
 
-struct Fused : public torch::autograd::Function<Fused> {
+// One autograd node type per kernel (the kernel is a template argument: no lookup per call); the name is
+// kept for the double backward's call into actlab::derivative.
+template <Kernel8 K>
+struct Fused : public torch::autograd::Function<Fused<K>> {
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, std::string name,
                             double param) {
     at::AutoDispatchBelowADInplaceOrView guard;
-    auto [y, d] = evaluate(name, x, param, true);
+    auto [y, d] = evaluate(K, name.c_str(), x, param, true);
     ctx->save_for_backward({x, d});
     ctx->saved_data["name"] = name;
     ctx->saved_data["param"] = param;
@@ -243,56 +241,31 @@ struct Fused : public torch::autograd::Function<Fused> {
   }
 };
 
-#define OP(name)                                                                                       \
+#define ACTLAB_DEFINE(name)                                                                            \
   at::Tensor name##_cpu(const at::Tensor& x, double param) {                                          \
-    return std::get<0>(evaluate(#name, x, param, false));                                             \
+    return std::get<0>(evaluate(name##8, #name, x, param, false));                                    \
   }                                                                                                   \
   at::Tensor name##_autograd(const at::Tensor& x, double param) {                                     \
     if (!at::GradMode::is_enabled() || !x.requires_grad()) {                                          \
       at::AutoDispatchBelowADInplaceOrView guard;                                                     \
-      return std::get<0>(evaluate(#name, x, param, false));                                           \
+      return std::get<0>(evaluate(name##8, #name, x, param, false));                                  \
     }                                                                                                 \
-    return Fused::apply(x, std::string(#name), param);                                                \
+    return Fused<name##8>::apply(x, std::string(#name), param);                                       \
   }                                                                                                   \
   at::Tensor name##_meta(const at::Tensor& x, double param) { return at::empty_like(x); }
-
-OP(sigmoid)
-OP(tanh)
-OP(gelu)
-OP(silu)
-OP(hardswish)
+ACTLAB_OPS(ACTLAB_DEFINE)
 
 }  // namespace
 
+#define ACTLAB_SCHEMA(name) m.def(#name "(Tensor x, float param=0.) -> Tensor");
 TORCH_LIBRARY(actlab, m) {
-  m.def("sigmoid(Tensor x, float param=0.) -> Tensor");
-  m.def("tanh(Tensor x, float param=0.) -> Tensor");
-  m.def("gelu(Tensor x, float param=0.) -> Tensor");
-  m.def("silu(Tensor x, float param=0.) -> Tensor");
-  m.def("hardswish(Tensor x, float param=0.) -> Tensor");
+  ACTLAB_OPS(ACTLAB_SCHEMA)
   m.def("derivative(Tensor x, str name, float param) -> Tensor");   // implemented in Python
 }
 
-TORCH_LIBRARY_IMPL(actlab, CPU, m) {
-  m.impl("sigmoid", sigmoid_cpu);
-  m.impl("tanh", tanh_cpu);
-  m.impl("gelu", gelu_cpu);
-  m.impl("silu", silu_cpu);
-  m.impl("hardswish", hardswish_cpu);
-}
-
-TORCH_LIBRARY_IMPL(actlab, Autograd, m) {
-  m.impl("sigmoid", sigmoid_autograd);
-  m.impl("tanh", tanh_autograd);
-  m.impl("gelu", gelu_autograd);
-  m.impl("silu", silu_autograd);
-  m.impl("hardswish", hardswish_autograd);
-}
-
-TORCH_LIBRARY_IMPL(actlab, Meta, m) {
-  m.impl("sigmoid", sigmoid_meta);
-  m.impl("tanh", tanh_meta);
-  m.impl("gelu", gelu_meta);
-  m.impl("silu", silu_meta);
-  m.impl("hardswish", hardswish_meta);
-}
+#define ACTLAB_CPU(name) m.impl(#name, name##_cpu);
+#define ACTLAB_AUTOGRAD(name) m.impl(#name, name##_autograd);
+#define ACTLAB_META(name) m.impl(#name, name##_meta);
+TORCH_LIBRARY_IMPL(actlab, CPU, m) { ACTLAB_OPS(ACTLAB_CPU) }
+TORCH_LIBRARY_IMPL(actlab, Autograd, m) { ACTLAB_OPS(ACTLAB_AUTOGRAD) }
+TORCH_LIBRARY_IMPL(actlab, Meta, m) { ACTLAB_OPS(ACTLAB_META) }
