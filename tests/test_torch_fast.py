@@ -6,6 +6,8 @@ and gradient; double backward, learnable parameters, the switch and the dtype/de
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -37,9 +39,10 @@ def _use(monkeypatch, mode, spec):
     """Route ``spec`` through the torch-op fast path or the compiled extension (skip where it cannot build)."""
     monkeypatch.setattr(F, "USE_EXTENSION", mode == "extension")
     if mode == "extension":
-        monkeypatch.setattr(extension, "MAX_NUMEL", 1 << 62)     # the sweeps' arrays are larger
         if not extension.load():
             pytest.skip(f"compiled extension unavailable: {extension.status()}")
+        # the sweeps' arrays are larger than a serial build takes (patched after load(), which sets it)
+        monkeypatch.setattr(extension, "MAX_NUMEL", 1 << 62)
         assert F._extension_op(spec.name) is not None
 
 
@@ -276,3 +279,67 @@ def test_trainable_parameters_keep_the_python_fast_path():
     x = torch.linspace(-3, 3, 17, requires_grad=True)
     m(x).sum().backward()
     assert m.beta.grad is not None and torch.isfinite(m.beta.grad).all()
+
+
+@pytest.mark.parametrize("beta", [1.0, 0.7, 2.5])
+def test_silu_extension_gradient_next_to_the_root_of_its_derivative(monkeypatch, beta):
+    """f'(u) = s + u s (1 - s) cancels next to its root u0: every float32 x with beta x within 2^-7 of u0 is
+    within the bound for value and gradient (the kernel's exp must be near double accuracy there), for
+    beta = 1 and for betas whose products round in float32."""
+    _use(monkeypatch, "extension", actlab.spec("silu"))
+    mp = pytest.importorskip("mpmath")
+    with mp.workdps(30):
+        root = float(mp.findroot(lambda u: 1 + u * (1 - 1 / (1 + mp.exp(-u))), -1.28))
+    centre = np.float32(root / beta)
+    lo, hi = np.float32(centre - 2 ** -7 / beta), np.float32(centre + 2 ** -7 / beta)
+    bits = np.arange(hi.view(np.uint32), lo.view(np.uint32) + 1, dtype=np.uint32)   # negative: bits grow with |x|
+    x = bits.view(np.float32)
+    assert x.size > 10_000
+    v, xv, g, xg = check("silu", {"beta": beta}, x)
+    assert v <= BOUND_ULP, f"value {v} ULP at x={xv!r}"
+    assert g <= BOUND_ULP, f"gradient {g} ULP at x={xg!r}"
+
+
+def test_frozen_silu_module_reads_its_current_beta():
+    """A frozen beta goes to the compiled op as a number, read on every call: changing it in place changes
+    the output, which stays the catalog's."""
+    m = at.get("silu").requires_grad_(False)
+    x = torch.linspace(-5, 5, 41)
+    with torch.no_grad():
+        m.beta.fill_(1.5)
+    np.testing.assert_allclose(m(x).numpy(), actlab.get("silu", beta=1.5)(x.numpy()), rtol=3e-7, atol=1e-30)
+    m.beta.requires_grad_(True)
+    m(x.requires_grad_(True)).sum().backward()
+    assert m.beta.grad is not None
+
+
+def test_extension_spreads_large_inputs_over_torchs_own_openmp_threads():
+    """Built with OpenMP, the kernels take inputs of any size and give the same bits on 1 or 2 threads; the
+    runtime they use is the libgomp torch loaded (one file mapped), not a second one."""
+    if not extension.load():
+        pytest.skip(f"compiled extension unavailable: {extension.status()}")
+    openmp = extension._torch_openmp()
+    if openmp is None:
+        assert extension.MAX_NUMEL == extension.SERIAL_MAX_NUMEL and "serial" in extension.status()
+        pytest.skip("torch's OpenMP runtime not found: the kernels are serial")
+    assert torch.ops.actlab.parallel() and "parallel" in extension.status()
+    assert extension.MAX_NUMEL > 10 * extension.SERIAL_MAX_NUMEL
+    with open("/proc/self/maps") as maps:
+        mapped = {line.split(None, 5)[-1].strip() for line in maps if "libgomp.so" in line}
+    assert {str(Path(p).resolve()) for p in mapped} == {openmp}
+    x = torch.randn(3 * extension.SERIAL_MAX_NUMEL + 5, generator=torch.Generator().manual_seed(0)) * 4
+    threads = torch.get_num_threads()
+    try:
+        for name in extension.NAMES:
+            op = getattr(torch.ops.actlab, name)
+            torch.set_num_threads(1)
+            one = op(x, 1.0)
+            torch.set_num_threads(2)
+            two = op(x, 1.0)
+            assert torch.equal(one, two), name
+            assert ulps32(two.numpy(), actlab.get(name)(x.numpy())).max() <= BOUND_ULP, name
+            m = at.get(name).requires_grad_(False)
+            assert F.path_for(name, torch.float32) == "fast"
+            assert "CppFunction" in type(m(x.clone().requires_grad_(True)).grad_fn).__name__, name
+    finally:
+        torch.set_num_threads(threads)

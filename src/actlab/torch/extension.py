@@ -4,9 +4,12 @@ Why: in a small model, the accurate Python fast paths of :mod:`actlab.torch.fast
 native modules, and what remains is dispatch (a Python ``autograd.Function`` alone adds ~22 us per
 activation and step on a 200x64 tensor, each extra torch op ~5 us), not arithmetic.  The extension computes
 ``f`` and ``f'`` in one pass (in double from the float32 input, rounded once; SLEEF vector functions from
-``libtorch_cpu``) and registers ``torch.ops.actlab.<name>(x, param)`` with a C++ autograd kernel, so a
-step costs what a native op costs.  The kernels run on one thread, so inputs above ``MAX_NUMEL`` elements
-take the torch-op fast path, which torch parallelises (and where per-op dispatch no longer matters).
+``libtorch_cpu`` and a double ``exp`` of its own) and registers ``torch.ops.actlab.<name>(x, param)`` with a
+C++ autograd kernel, so a step costs what a native op costs.  Large inputs are spread over torch's intra-op
+threads (``at::parallel_for``, with torch's own grain): the file is built with ``-fopenmp`` and linked
+against the very OpenMP runtime torch loaded (:func:`_torch_openmp`), never a second one.  Where that
+runtime is not found the kernels are serial and inputs above ``SERIAL_MAX_NUMEL`` elements take the
+torch-op fast path, which torch parallelises.
 Covered: the entries of :data:`actlab.torch.fast.FAST` marked ``compiled`` (sigmoid, tanh, gelu (exact),
 silu with a scalar, non-trainable beta, and hardswish); a double backward calls back into the catalog's
 closed forms (``actlab::derivative``).
@@ -33,9 +36,11 @@ from .fast import FAST
 SOURCE = Path(__file__).with_name("csrc") / "actlab_ops.cpp"
 NAMES = tuple(name for name, entry in FAST.items() if entry.compiled)   # the ops actlab_ops.cpp defines
 CFLAGS = ["-O2", "-mavx2", "-mfma"]
-# The kernels run on one thread; larger inputs take the torch-op fast path, which torch spreads over its
-# intra-op threads (and where dispatch overhead no longer matters).
-MAX_NUMEL = 1 << 16
+# Where the kernels could only be built serial (no OpenMP runtime of torch's to link), larger inputs than this
+# take the torch-op fast path, which torch spreads over its intra-op threads; built with OpenMP, load()
+# lifts it.
+SERIAL_MAX_NUMEL = 1 << 16
+MAX_NUMEL = SERIAL_MAX_NUMEL
 
 _lock = threading.Lock()
 _state: dict = {}
@@ -71,6 +76,26 @@ def _find_ninja() -> None:
         os.environ["PATH"] = os.pathsep.join([str(here), os.environ.get("PATH", "")])
 
 
+def _torch_openmp() -> str | None:
+    """The OpenMP runtime (GNU libgomp) that torch itself loaded, as a path inside torch's installation, or
+    ``None``.  The kernels are built with ``-fopenmp`` and linked against exactly this file, so that
+    ``at::parallel_for`` runs on torch's own thread pool: a second OpenMP runtime beside torch's would
+    oversubscribe the cores (and other wheels, scikit-learn's for one, bring their own libgomp)."""
+    if not torch._C.has_openmp:
+        return None
+    root = Path(torch.__file__).resolve().parent
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split(None, 5)[-1].strip() for line in maps if "libgomp" in line}
+    except OSError:
+        return None
+    for path in sorted(paths):
+        resolved = Path(path).resolve()
+        if resolved.parent in (root / "lib", root.parent / "torch.libs"):
+            return str(resolved)
+    return None
+
+
 def _load() -> tuple[bool, str]:
     if os.environ.get("ACTLAB_TORCH_EXTENSION", "1") == "0":
         return False, "disabled by ACTLAB_TORCH_EXTENSION=0"
@@ -89,12 +114,22 @@ def _load() -> tuple[bool, str]:
         build.mkdir(parents=True, exist_ok=True)
         if not (build / "actlab_ops.so").exists():
             log.info("actlab.torch: compiling the fused kernels once (about 20 s) into %s", build)
-        cpp_extension.load(name="actlab_ops", sources=[str(SOURCE)], extra_cflags=CFLAGS,
+        openmp = _torch_openmp()
+        cpp_extension.load(name="actlab_ops", sources=[str(SOURCE)],
+                           extra_cflags=CFLAGS + (["-fopenmp"] if openmp else []),
+                           extra_ldflags=[openmp] if openmp else [],
                            build_directory=str(build), is_python_module=False, verbose=False)
         _register_derivative()
     except Exception as err:      # no compiler, a failed build: the Python fast paths serve
         return False, f"build failed: {type(err).__name__}: {str(err).strip()[-400:]}"
-    return True, f"loaded from {build}"
+    global MAX_NUMEL
+    if torch.ops.actlab.parallel():
+        MAX_NUMEL = 1 << 62
+        threads = f"parallel on torch's intra-op threads ({Path(openmp).name})"
+    else:
+        threads = f"serial (torch's OpenMP runtime not found): inputs above {SERIAL_MAX_NUMEL} elements take " \
+                  "the torch-op fast path"
+    return True, f"loaded from {build}; {threads}"
 
 
 def load() -> bool:

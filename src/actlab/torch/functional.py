@@ -76,7 +76,7 @@ from ..core import registry
 from ..core.activation import Activation
 from ..core.numerics import as_input, finish, widen
 from . import extension
-from .fast import Fast, fast_for
+from .fast import FAST, Fast, fast_for
 from .formulas import Formula, formula_for
 
 WORK = torch.float64
@@ -105,6 +105,12 @@ class _Impl:
         self.is_vector = act.spec.kind == "vector"
         # elementwise, deterministic, nothing learnable: apply_elementwise(impl, x) is the whole call
         self.plain = not self.is_vector and not act.spec.random and not learn_names
+        # elementwise with one learnable parameter that a compiled op takes as a number (silu's beta): a frozen
+        # scalar one goes straight to the op (apply_compiled)
+        entry = FAST.get(act.spec.name)
+        self.compiled_param = (learn_names[0] if not self.is_vector and not act.spec.random and
+                               len(learn_names) == 1 and entry is not None and entry.compiled and
+                               entry.ext_param == learn_names[0] else None)
         self._fast: dict = {}
 
     # ---------------------------------------------------------------- helpers
@@ -459,9 +465,9 @@ def apply_elementwise(impl: _Impl, x: torch.Tensor, learn=()) -> torch.Tensor:
     """:func:`apply_bound` for an elementwise activation, deterministic (or in evaluation mode)."""
     fast = impl.fast_for(x)
     if fast is not None:
-        if fast.compiled and USE_EXTENSION and x.numel() <= extension.MAX_NUMEL:
-            op = _extension_op(impl.spec.name)
-            if op is not None:
+        if fast.compiled and USE_EXTENSION:
+            op = _extension_op(impl.spec.name)      # loads the extension, which sets MAX_NUMEL
+            if op is not None and x.numel() <= extension.MAX_NUMEL:
                 param = _extension_param(impl, fast, learn)
                 if param is not None:
                     return op(x, param)
@@ -484,6 +490,16 @@ def apply_elementwise(impl: _Impl, x: torch.Tensor, learn=()) -> torch.Tensor:
         if out is not None:
             return out
     return _Elementwise.apply(x, impl, *learn)
+
+
+def apply_compiled(impl: _Impl, x: torch.Tensor, param: float) -> torch.Tensor | None:
+    """``impl`` on ``x`` through its compiled op with its parameter fixed at ``param`` (no df/dparam), or
+    ``None`` where the op does not serve (no fast path, extension not built, too large, under compile)."""
+    fast = impl.fast_for(x)
+    if fast is None or not fast.compiled or not USE_EXTENSION:
+        return None
+    op = _extension_op(impl.spec.name)
+    return None if op is None or x.numel() > extension.MAX_NUMEL else op(x, param)
 
 
 _EXTENSION_OPS: dict = {}

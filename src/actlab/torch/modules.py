@@ -85,6 +85,12 @@ class ActivationModule(nn.Module):
         impl = self.__dict__.get("_bound")
         if impl is not None and impl.plain:          # no learnable, random or vector parts: least Python
             return _F.apply_elementwise(impl, x if x.is_floating_point() else _F._as_float(x))
+        if impl is not None and impl.compiled_param and self.num_parameters == 1 and x.is_floating_point():
+            param = self._parameters[impl.compiled_param]
+            if not param.requires_grad:                # frozen: no df/dparam, the compiled op takes a number
+                out = _F.apply_compiled(impl, x, param.item())
+                if out is not None:
+                    return out
         spec = self.spec_instance
         learn = self._learn(x)
         if impl is None:                   # static parameters are fixed: bind once (not saved in state_dict)

@@ -7,11 +7,13 @@
 // (param: silu's beta; ignored by the others).  Values are computed in double from the float32 input and
 // rounded once (sigmoid and tanh take their exp in float, whose 1-ULP error then passes through double
 // arithmetic): within the catalog's 2-ULP bound, which tests/float32_sweep.py checks on every float32.
-// The transcendental functions are PyTorch's own SLEEF vector functions, exported by libtorch_cpu.
+// The transcendental functions are PyTorch's own SLEEF vector functions, exported by libtorch_cpu, except
+// silu's exp, a cheaper double one of our own (expneg4).  Large inputs run on torch's intra-op threads (run).
 // The forward keeps f'; the backward is g * f'.  A double backward (create_graph) calls
 // actlab::derivative(x, name, param), which actlab.torch registers in Python with the catalog's closed-form
 // f' and f'' (differentiable), so second derivatives stay the catalog's.
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 #include <torch/library.h>
 #include <immintrin.h>
@@ -121,15 +123,40 @@ static inline void gelu8(const float *x, float *y, float *d, const double *p) {
     if (d) _mm256_storeu_ps(d, join(d0, d1));
 }
 
+/* ------------------------------------------------------------------------------------- exp(-a), a >= 0
+ * In double, to ~2^-37 relative (SLEEF's double exp is correctly rounded to 2^-52 and costs ~1.7x): a is
+ * clamped to 700 (exp(-700) ~ 1e-304 is 0 for any float32 result), exp(-a) = 2^-n exp(-r) with
+ * n = round(a / ln2), r = a - n ln2 (Cody-Waite: ln2 in two parts, |r| <= ln2/2), and exp(-r) by its Taylor
+ * polynomial of degree 9 (truncation (ln2/2)^10/10! < 2^-37). */
+static inline __m256d expneg4(__m256d a) {
+    a = _mm256_min_pd(a, _mm256_set1_pd(700.0));
+    __m256d n = _mm256_round_pd(_mm256_mul_pd(a, _mm256_set1_pd(1.4426950408889634074)),
+                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(6.93147180369123816490e-01), a);
+    r = _mm256_fnmadd_pd(n, _mm256_set1_pd(1.90821492927058770002e-10), r);
+    __m256d t = _mm256_sub_pd(_mm256_setzero_pd(), r);
+    static const double inv_fact[10] = {1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720,
+                                        1.0 / 5040, 1.0 / 40320, 1.0 / 362880};
+    __m256d p = _mm256_set1_pd(inv_fact[9]);
+    for (int k = 8; k >= 0; k--) p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(inv_fact[k]));
+    /* 2^-n: the biased exponent 1023 - n (>= 13) shifted into place */
+    __m256d biased = _mm256_add_pd(_mm256_sub_pd(_mm256_set1_pd(1023.0), n), _mm256_set1_pd(4503599627370496.0));
+    return _mm256_mul_pd(p, _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(biased), 52)));
+}
+
 /* ------------------------------------------------------------------------------------- silu / swish
  * u = beta x (exact in double for float x and a float beta), e = exp(-|u|), b = 1/(1+e):
  * s = sigma(u) = b (u >= 0) or e b, s(1-s) = e b^2; f = x s, f' = s + u s(1-s).
+ * f' has a root at u0 = -1.2785, where s + u s(1-s) cancels: an error d in e costs ~0.22 d / |u - u0| relative.
+ * There |u| - 2 ln2 = -0.108, where expneg4's polynomial is exact to ~2^-54 (its 2^-37 is at |r| = ln2/2): on
+ * the float32 nearest the root (|u - u0| ~ 2^-27) that is 0.03 ULP.  Checked next to the root for several
+ * beta by tests/test_torch_fast.py, and on every float32 by tests/float32_sweep.py.
  * x = +-inf is clamped to +-1e150 (beyond float32's range) so that inf never meets s = 0. */
 static inline void silu4(__m256d x, double beta, __m256d *y, __m256d *d, int grad) {
     const __m256d one = _mm256_set1_pd(1.0);
     x = _mm256_max_pd(_mm256_min_pd(x, _mm256_set1_pd(1e150)), _mm256_set1_pd(-1e150));
     __m256d u = _mm256_mul_pd(x, _mm256_set1_pd(beta));
-    __m256d e = Sleef_expd4_u10(_mm256_sub_pd(_mm256_setzero_pd(), absd(u)));
+    __m256d e = expneg4(absd(u));
     __m256d b = _mm256_div_pd(one, _mm256_add_pd(one, e));
     __m256d neg = _mm256_cmp_pd(u, _mm256_setzero_pd(), _CMP_LT_OQ);
     __m256d s = _mm256_blendv_pd(b, _mm256_mul_pd(e, b), neg);
@@ -183,31 +210,51 @@ using Kernel8 = void (*)(const float*, float*, float*, const double*);
 // actlab/torch/fast.py marks the same names ``compiled=True``.
 #define ACTLAB_OPS(X) X(sigmoid) X(tanh) X(gelu) X(silu) X(hardswish)
 
-// Full vectors in place; the last n % 8 elements through a zero-padded buffer.  One thread: at::parallel_for
-// would need this file built with OpenMP (a second runtime beside torch's); actlab.torch sends inputs larger
-// than extension.MAX_NUMEL to the torch-op fast path, which torch parallelises.
-void run(Kernel8 k, const float* x, float* y, float* d, double param, int64_t n) {
+// Full vectors in place, spread over torch's intra-op threads by at::parallel_for (serial below torch's own
+// grain, like its elementwise ops; serial too where actlab/torch/extension.py built this file without OpenMP,
+// and then actlab.torch sends large inputs to the torch-op fast path); the last n % 8 elements through a
+// zero-padded buffer.
+template <Kernel8 K>
+void run(const float* x, float* y, float* d, double param, int64_t n) {
   const double p[1] = {param};
-  int64_t i = 0;
-  for (; i + LANES <= n; i += LANES) k(x + i, y + i, d ? d + i : nullptr, p);
+  const int64_t full = n / LANES;
+  // the kernel is a template argument so that it inlines; one loop per case so that d's test is hoisted
+  at::parallel_for(0, full, at::internal::GRAIN_SIZE / LANES, [&](int64_t begin, int64_t end) {
+    if (d) {
+      for (int64_t v = begin; v < end; v++) K(x + v * LANES, y + v * LANES, d + v * LANES, p);
+    } else {
+      for (int64_t v = begin; v < end; v++) K(x + v * LANES, y + v * LANES, nullptr, p);
+    }
+  });
+  const int64_t i = full * LANES;
   if (i < n) {
     float bx[LANES] = {0}, by[LANES], bd[LANES];
     size_t rest = static_cast<size_t>(n - i) * sizeof(float);
     std::memcpy(bx, x + i, rest);
-    k(bx, by, d ? bd : nullptr, p);
+    K(bx, by, d ? bd : nullptr, p);
     std::memcpy(y + i, by, rest);
     if (d) std::memcpy(d + i, bd, rest);
   }
 }
 
-std::tuple<at::Tensor, at::Tensor> evaluate(Kernel8 kernel, const char* name, const at::Tensor& input,
+// 1 where this file was built with OpenMP (torch's runtime): extension.py then lets inputs of any size in
+bool parallel() {
+#ifdef _OPENMP
+  return true;
+#else
+  return false;
+#endif
+}
+
+template <Kernel8 K>
+std::tuple<at::Tensor, at::Tensor> evaluate(const char* name, const at::Tensor& input,
                                             double param, bool grad) {
   TORCH_CHECK(input.scalar_type() == at::kFloat && input.device().is_cpu(),
               "actlab::", name, ": float32 CPU tensors only");
   at::Tensor x = input.contiguous();
   at::Tensor y = at::empty_like(x);
   at::Tensor d = grad ? at::empty_like(x) : at::Tensor();
-  run(kernel, x.const_data_ptr<float>(), y.mutable_data_ptr<float>(),
+  run<K>(x.const_data_ptr<float>(), y.mutable_data_ptr<float>(),
       grad ? d.mutable_data_ptr<float>() : nullptr, param, x.numel());
   return {y, d};
 }
@@ -219,7 +266,7 @@ struct Fused : public torch::autograd::Function<Fused<K>> {
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, std::string name,
                             double param) {
     at::AutoDispatchBelowADInplaceOrView guard;
-    auto [y, d] = evaluate(K, name.c_str(), x, param, true);
+    auto [y, d] = evaluate<K>(name.c_str(), x, param, true);
     ctx->save_for_backward({x, d});
     ctx->saved_data["name"] = name;
     ctx->saved_data["param"] = param;
@@ -243,12 +290,12 @@ struct Fused : public torch::autograd::Function<Fused<K>> {
 
 #define ACTLAB_DEFINE(name)                                                                            \
   at::Tensor name##_cpu(const at::Tensor& x, double param) {                                          \
-    return std::get<0>(evaluate(name##8, #name, x, param, false));                                    \
+    return std::get<0>(evaluate<name##8>(#name, x, param, false));                                    \
   }                                                                                                   \
   at::Tensor name##_autograd(const at::Tensor& x, double param) {                                     \
     if (!at::GradMode::is_enabled() || !x.requires_grad()) {                                          \
       at::AutoDispatchBelowADInplaceOrView guard;                                                     \
-      return std::get<0>(evaluate(name##8, #name, x, param, false));                                  \
+      return std::get<0>(evaluate<name##8>(#name, x, param, false));                                  \
     }                                                                                                 \
     return Fused<name##8>::apply(x, std::string(#name), param);                                       \
   }                                                                                                   \
@@ -261,6 +308,7 @@ ACTLAB_OPS(ACTLAB_DEFINE)
 TORCH_LIBRARY(actlab, m) {
   ACTLAB_OPS(ACTLAB_SCHEMA)
   m.def("derivative(Tensor x, str name, float param) -> Tensor");   // implemented in Python
+  m.def("parallel() -> bool", parallel);
 }
 
 #define ACTLAB_CPU(name) m.impl(#name, name##_cpu);
