@@ -343,3 +343,14 @@ def test_extension_spreads_large_inputs_over_torchs_own_openmp_threads():
             assert "CppFunction" in type(m(x.clone().requires_grad_(True)).grad_fn).__name__, name
     finally:
         torch.set_num_threads(threads)
+
+
+def test_tanhshrink_kernel_series_is_the_catalogs():
+    """The compiled tanhshrink's small-|x| series is the head of the catalog's (same coefficients)."""
+    import re
+
+    from actlab.core.library import tanhshrink as catalog_tanhshrink
+    body = re.search(r"TANHSHRINK_SERIES\[(\d+)\] = \{([^}]*)\}", extension.SOURCE.read_text())
+    kernel = [float(v) for v in body.group(2).split(",")]
+    assert len(kernel) == int(body.group(1)) >= 8
+    assert kernel == [float(c) for c in catalog_tanhshrink._SERIES[:len(kernel)]]

@@ -20,7 +20,7 @@ for **float32 inputs on the CPU** (other dtypes and devices keep the generic pat
   the cost does not depend on them unless they occur.
 
 Where ``compiled`` marks a kernel of the compiled extension (:mod:`actlab.torch.extension`: sigmoid, tanh, gelu,
-silu with a fixed beta, hardswish) and it is built, ``torch.ops.actlab.<name>`` serves instead: the same
+silu with a fixed beta, hardswish, tanhshrink) and it is built, ``torch.ops.actlab.<name>`` serves instead: the same
 values within the same bound, in one pass and with a C++ autograd node (no Python per call beyond the
 module's).  The torch-op entries remain for machines without a compiler, for trainable parameters and
 under ``torch.compile``.
@@ -443,7 +443,7 @@ FAST: dict[str, Fast] = {
     "exponential": Fast(native=lambda x: torch.exp(x)),
     "softshrink": Fast(native=lambda x, lambd: F.softshrink(x, lambd), accepts=lambda lambd: _float32_exact(lambd)),
     "threshold": Fast(native=_threshold, accepts=lambda threshold, value: _float32_exact(threshold, value)),
-    "tanhshrink": Fast(fused=_tanhshrink),
+    "tanhshrink": Fast(fused=_tanhshrink, compiled=True),
     "prelu": Fast(native=_prelu),
     # softmax & co. in float64 (torch's float32 softmax is off by tens of ULP), backward from the saved float64
     # probabilities; rows with +-inf or NaN take the generic path and its conventions

@@ -3,12 +3,13 @@
 // Why: on a small model's tensors every torch op and every Python autograd.Function costs microseconds of
 // dispatch, and an accurate derivative takes several ops (actlab/torch/fast.py); the Python-level floor is
 // ~1.35x the native module.  Here f and f' come from one pass over memory and the autograd node is C++:
-//   actlab::<name>(Tensor x, float param) -> Tensor      for name in sigmoid, tanh, gelu, silu, hardswish
+//   actlab::<name>(Tensor x, float param) -> Tensor      for name in sigmoid, tanh, gelu, silu, hardswish,
+//   tanhshrink
 // (param: silu's beta; ignored by the others).  Values are computed in double from the float32 input and
 // rounded once (sigmoid and tanh take their exp in float, whose 1-ULP error then passes through double
 // arithmetic): within the catalog's 2-ULP bound, which tests/float32_sweep.py checks on every float32.
 // The transcendental functions are PyTorch's own SLEEF vector functions, exported by libtorch_cpu, except
-// silu's exp, a cheaper double one of our own (expneg4).  Large inputs run on torch's intra-op threads (run).
+// silu's and tanhshrink's exp, a cheaper double one of our own (expneg4).  Large inputs run on torch's intra-op threads (run).
 // The forward keeps f'; the backward is g * f'.  A double backward (create_graph) calls
 // actlab::derivative(x, name, param), which actlab.torch registers in Python with the catalog's closed-form
 // f' and f'' (differentiable), so second derivatives stay the catalog's.
@@ -178,6 +179,47 @@ static inline void silu8(const float *x, float *y, float *d, const double *p) {
     if (d) _mm256_storeu_ps(d, _mm256_or_ps(join(d0, d1), nan));
 }
 
+/* --------------------------------------------------------------------------------------- tanhshrink
+ * f = x - tanh x (odd), f' = tanh^2 x.  For |x| >= 1/4: t = tanh|x| = (1 - e)/(1 + e), e = exp(-2|x|) from
+ * expneg4 (2^-37), and |x| - t loses at most 6 bits to cancellation (2^-30: 0.01 ULP).  Below, the catalog's
+ * series x - tanh x = x^3 sum a_k x^2k (its first 9 terms: the next is < 2^-42 relative at 1/4; checked against
+ * actlab/core/library/tanhshrink.py by tests/test_torch_fast.py), and t = |x| - that. */
+static const double TANHSHRINK_SERIES[9] = {
+    3.33333333333333333333333e-1, -1.33333333333333333333333e-1, 5.39682539682539682539683e-2,
+    -2.18694885361552028218695e-2, 8.86323552990219656886324e-3, -3.59212803657248101692546e-3,
+    1.45583438705131826824949e-3, -5.90027440945585981378076e-4, 2.39129114243552481485731e-4};
+
+static inline void tanhshrink4(__m256d x, __m256d *y, __m256d *d) {
+    const __m256d one = _mm256_set1_pd(1.0);
+    __m256d a = absd(x);
+    __m256d e = expneg4(_mm256_add_pd(a, a));
+    __m256d t = _mm256_div_pd(_mm256_sub_pd(one, e), _mm256_add_pd(one, e));
+    __m256d s = _mm256_sub_pd(a, t);
+    __m256d small = _mm256_cmp_pd(a, _mm256_set1_pd(0.25), _CMP_LT_OQ);
+    if (_mm256_movemask_pd(small)) {
+        __m256d z = _mm256_mul_pd(a, a);
+        __m256d p = _mm256_set1_pd(TANHSHRINK_SERIES[8]);
+        for (int k = 7; k >= 0; k--) p = _mm256_fmadd_pd(p, z, _mm256_set1_pd(TANHSHRINK_SERIES[k]));
+        __m256d series = _mm256_mul_pd(_mm256_mul_pd(a, z), p);
+        s = _mm256_blendv_pd(s, series, small);
+        t = _mm256_blendv_pd(t, _mm256_sub_pd(a, series), small);
+    }
+    *y = _mm256_xor_pd(s, _mm256_and_pd(x, _mm256_set1_pd(-0.0)));
+    *d = _mm256_mul_pd(t, t);
+}
+
+static inline void tanhshrink8(const float *x, float *y, float *d, const double *p) {
+    (void)p;
+    __m256 v = _mm256_loadu_ps(x);
+    __m256d y0, y1, d0, d1;
+    tanhshrink4(lo4(v), &y0, &d0);
+    tanhshrink4(hi4(v), &y1, &d1);
+    /* expneg4 clamps a NaN to 700: put the NaN back */
+    __m256 nan = _mm256_cmp_ps(v, v, _CMP_UNORD_Q);
+    _mm256_storeu_ps(y, _mm256_or_ps(join(y0, y1), nan));
+    if (d) _mm256_storeu_ps(d, _mm256_or_ps(join(d0, d1), nan));
+}
+
 /* ---------------------------------------------------------------------------------------- hardswish
  * f = x min(max(x + 3, 0), 6)/6 in double (x >= -4 clamped: -inf * 0), one rounding;
  * f' = 0 (x <= -3), (2x + 3)/6 inside, 1 (x >= 3): the catalog's conventions at the kinks. */
@@ -208,7 +250,7 @@ using Kernel8 = void (*)(const float*, float*, float*, const double*);
 
 // The compiled activations, once: every list below (kernels, autograd, schemas, registrations) expands it.
 // actlab/torch/fast.py marks the same names ``compiled=True``.
-#define ACTLAB_OPS(X) X(sigmoid) X(tanh) X(gelu) X(silu) X(hardswish)
+#define ACTLAB_OPS(X) X(sigmoid) X(tanh) X(gelu) X(silu) X(hardswish) X(tanhshrink)
 
 // Full vectors in place, spread over torch's intra-op threads by at::parallel_for (serial below torch's own
 // grain, like its elementwise ops; serial too where actlab/torch/extension.py built this file without OpenMP,
