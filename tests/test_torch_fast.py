@@ -354,3 +354,53 @@ def test_tanhshrink_kernel_series_is_the_catalogs():
     kernel = [float(v) for v in body.group(2).split(",")]
     assert len(kernel) == int(body.group(1)) >= 8
     assert kernel == [float(c) for c in catalog_tanhshrink._SERIES[:len(kernel)]]
+
+
+def _kernel_constants(prefix: str) -> dict:
+    """``static const double <prefix>_*`` scalars and arrays of the C++ kernels, by suffix."""
+    import re
+    text = extension.SOURCE.read_text()
+    found = {}
+    for name, value in re.findall(rf"{prefix}_(\w+) = ([^,;{{]+)[,;]", text):
+        found[name] = eval(value)          # numbers, and 1.0 / 128
+    for name, body in re.findall(rf"{prefix}_(\w+)\[\d+\] = \{{([^}}]*)\}}", text):
+        found[name] = [float(v) for v in body.split(",")]
+    return found
+
+
+def test_gelu_kernel_constants_are_the_functions_they_approximate():
+    """The compiled gelu's erfcx polynomial and its expansion of f' about f''s root, recomputed with mpmath:
+    (1 + 2t) erfcx(t) = P((t - K)/(t + K)) to 2^-38 over t >= 0, and u0, c_1..c_6 the true root and Taylor
+    coefficients of Phi(x) + x phi(x)."""
+    mp = pytest.importorskip("mpmath")
+    c = _kernel_constants("GELU")
+    with mp.workdps(40):
+        worst = mp.mpf(0)
+        for t in [*np.linspace(0, 8, 161), *np.geomspace(8, 40, 40), 1e3]:
+            t = mp.mpf(float(t))
+            y = (t - c["ERFCX_K"]) / (t + c["ERFCX_K"])
+            approx = mp.polyval(list(reversed(c["ERFCX"])), y)
+            worst = max(worst, abs(approx / ((1 + 2 * t) * mp.exp(t * t) * mp.erfc(t)) - 1))
+        assert worst < 2 ** -38, worst
+        deriv = lambda x: mp.ncdf(x) + x * mp.npdf(x)  # noqa: E731
+        root = mp.findroot(deriv, -0.75)
+        assert abs(mp.mpf(c["ROOT_HI"]) + mp.mpf(c["ROOT_LO"]) - root) < mp.mpf(2) ** -100
+        series = mp.taylor(deriv, root, len(c["ROOT_TAYLOR"]) + 2)
+        for got, want in zip(c["ROOT_TAYLOR"], series[1:]):
+            assert abs(got - want) <= 2 ** -52 * abs(want), (got, want)
+        h = c["ROOT_RADIUS"]
+        dropped = sum(abs(series[k]) * h ** k for k in range(len(c["ROOT_TAYLOR"]) + 1, len(series)))
+        assert dropped < 2 ** -40 * abs(series[1]) * h
+
+
+def test_gelu_extension_gradient_next_to_the_root_of_its_derivative(monkeypatch):
+    """f' = Phi + x phi cancels next to its root: every float32 within 2^-5 of it (the Taylor branch, its
+    edges and beyond) is within the bound for value and gradient."""
+    _use(monkeypatch, "extension", actlab.spec("gelu"))
+    centre = np.float32(_kernel_constants("GELU")["ROOT_HI"])
+    lo, hi = np.float32(centre - 2 ** -5), np.float32(centre + 2 ** -5)
+    x = np.arange(hi.view(np.uint32), lo.view(np.uint32) + 1, dtype=np.uint32).view(np.float32)
+    assert x.size > 100_000
+    v, xv, g, xg = check("gelu", {}, x)
+    assert v <= BOUND_ULP, f"value {v} ULP at x={xv!r}"
+    assert g <= BOUND_ULP, f"gradient {g} ULP at x={xg!r}"

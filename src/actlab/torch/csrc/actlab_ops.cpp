@@ -8,8 +8,9 @@
 // (param: silu's beta; ignored by the others).  Values are computed in double from the float32 input and
 // rounded once (sigmoid and tanh take their exp in float, whose 1-ULP error then passes through double
 // arithmetic): within the catalog's 2-ULP bound, which tests/float32_sweep.py checks on every float32.
-// The transcendental functions are PyTorch's own SLEEF vector functions, exported by libtorch_cpu, except
-// silu's and tanhshrink's exp, a cheaper double one of our own (expneg4).  Large inputs run on torch's intra-op threads (run).
+// sigmoid and tanh use PyTorch's own SLEEF float exp (exported by libtorch_cpu); the double kernels use a
+// cheaper double exp of our own (expneg4), and gelu a polynomial erfcx.  Large inputs run on torch's
+// intra-op threads (run).
 // The forward keeps f'; the backward is g * f'.  A double backward (create_graph) calls
 // actlab::derivative(x, name, param), which actlab.torch registers in Python with the catalog's closed-form
 // f' and f'' (differentiable), so second derivatives stay the catalog's.
@@ -27,15 +28,9 @@
 extern "C" {
 __m256 Sleef_expf8_u10avx2(__m256);
 __m256 Sleef_expm1f8_u10avx2(__m256);
-__m256d Sleef_expd4_u10avx2(__m256d);
-__m256d Sleef_erfd4_u10avx2(__m256d);
-__m256d Sleef_erfcd4_u15avx2(__m256d);
 }
 #define Sleef_expf8_u10 Sleef_expf8_u10avx2
 #define Sleef_expm1f8_u10 Sleef_expm1f8_u10avx2
-#define Sleef_expd4_u10 Sleef_expd4_u10avx2
-#define Sleef_erfd4_u10 Sleef_erfd4_u10avx2
-#define Sleef_erfcd4_u15 Sleef_erfcd4_u15avx2
 
 namespace {
 
@@ -91,39 +86,6 @@ static inline void tanh8(const float *x, float *y, float *d, const double *p) {
     }
 }
 
-/* ------------------------------------------------------------------------------------- gelu (exact)
- * Phi = (1 + erf(x/sqrt2))/2 for x >= -5 (relative error ~1e-16/Phi); below, erfc(-x/sqrt2)/2 (no
- * cancellation; computed only for the vectors that hold such an x).  phi = exp(-x^2/2)/sqrt(2 pi): x^2 is
- * exact in double for a float x.  x is clamped to [-40, 40] where x phi or x Phi would meet inf * 0. */
-static inline void gelu4(__m256d x, __m256d *y, __m256d *d, int grad) {
-    const __m256d half = _mm256_set1_pd(0.5);
-    __m256d t = _mm256_mul_pd(x, _mm256_set1_pd(0.70710678118654752440));
-    __m256d cdf = _mm256_mul_pd(half, _mm256_add_pd(_mm256_set1_pd(1.0), Sleef_erfd4_u10(t)));
-    __m256d tail = _mm256_cmp_pd(x, _mm256_set1_pd(-5.0), _CMP_LT_OQ);
-    if (_mm256_movemask_pd(tail)) {
-        __m256d c = _mm256_mul_pd(half, Sleef_erfcd4_u15(_mm256_sub_pd(_mm256_setzero_pd(), t)));
-        cdf = _mm256_blendv_pd(cdf, c, tail);
-    }
-    __m256d lo = _mm256_max_pd(x, _mm256_set1_pd(-40.0));       /* max(NaN, c) is c: Phi keeps the NaN */
-    *y = _mm256_mul_pd(lo, cdf);
-    if (grad) {
-        __m256d xc = _mm256_min_pd(lo, _mm256_set1_pd(40.0));
-        __m256d pdf = Sleef_expd4_u10(_mm256_mul_pd(_mm256_set1_pd(-0.5), _mm256_mul_pd(x, x)));
-        pdf = _mm256_mul_pd(pdf, _mm256_set1_pd(0.39894228040143267794));
-        *d = _mm256_add_pd(cdf, _mm256_mul_pd(xc, pdf));
-    }
-}
-
-static inline void gelu8(const float *x, float *y, float *d, const double *p) {
-    (void)p;
-    __m256 v = _mm256_loadu_ps(x);
-    __m256d y0, y1, d0, d1;
-    gelu4(lo4(v), &y0, &d0, d != nullptr);
-    gelu4(hi4(v), &y1, &d1, d != nullptr);
-    _mm256_storeu_ps(y, join(y0, y1));
-    if (d) _mm256_storeu_ps(d, join(d0, d1));
-}
-
 /* ------------------------------------------------------------------------------------- exp(-a), a >= 0
  * In double, to ~2^-37 relative (SLEEF's double exp is correctly rounded to 2^-52 and costs ~1.7x): a is
  * clamped to 700 (exp(-700) ~ 1e-304 is 0 for any float32 result), exp(-a) = 2^-n exp(-r) with
@@ -143,6 +105,71 @@ static inline __m256d expneg4(__m256d a) {
     /* 2^-n: the biased exponent 1023 - n (>= 13) shifted into place */
     __m256d biased = _mm256_add_pd(_mm256_sub_pd(_mm256_set1_pd(1023.0), n), _mm256_set1_pd(4503599627370496.0));
     return _mm256_mul_pd(p, _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(biased), 52)));
+}
+
+/* ------------------------------------------------------------------------------------- gelu (exact)
+ * f = x Phi(x), f' = Phi(x) + x phi(x), in double, x clamped to [-40, 40] (beyond, Phi is 0 or 1 to double
+ * precision; the clamp keeps inf * 0 out).  With t = |x|/sqrt2 and the scaled complementary error function
+ * erfcx(t) = exp(t^2) erfc(t):  Phi(-|x|) = exp(-x^2/2) erfcx(t) / 2  (x^2/2 exact in double for a float x;
+ * exp from expneg4), and Phi(|x|) = 1 - Phi(-|x|) (no cancellation: that is >= 1/2).
+ * erfcx (Shepherd & Laframboise, Math. Comp. 36 (1981) 249): (1 + 2t) erfcx(t) is a polynomial in
+ * Y = (t - K)/(t + K), K = 3.75, on all of t >= 0 (Y in [-1, 1)); degree 16, interpolated at Chebyshev nodes
+ * in 40-digit mpmath, relative error 2^-38.8.  One division gives both 1/(t + K) and 1/(1 + 2t).
+ * f' = Phi + x phi cancels next to its root x0 = -0.75179: within |x - x0| < 2^-7 it is its Taylor polynomial
+ * about x0 (degree 6, next term 2^-48 relative; an error d in Phi or phi would cost ~d / |x - x0|).
+ * Coefficients: tests/test_torch_fast.py recomputes them with mpmath. */
+static const double GELU_ERFCX_K = 3.75;
+static const double GELU_ERFCX[17] = {
+    1.2375126308378275819, -0.14024059858768265609, 0.0035854155219297920721, 0.082276738589894913697,
+    -0.10880393189758942028, 0.09230431985849298843, -0.058693373819988938204, 0.028362284552370029059,
+    -0.0097467373261010305634, 0.0017556078844614805228, 0.00029425092340958905191,
+    -0.00029013884841145634224, 0.000050597038817391041754, 0.000022405786866222662871,
+    -0.000010239411941777560901, -1.0356884912594670771e-6, 9.7168325948702860483e-7};
+static const double GELU_ROOT_HI = -0.7517915246935645, GELU_ROOT_LO = 1.4956759177009883e-17;
+static const double GELU_ROOT_RADIUS = 1.0 / 128;
+static const double GELU_ROOT_TAYLOR[6] = {0.43149399231404691979, 0.38828498299055199786,
+                                           -0.018199676398671087101, -0.11400823329722170855,
+                                           -0.014771522148244337718, 0.019421679838189065889};
+
+static inline void gelu4(__m256d x, __m256d *y, __m256d *d, int grad) {
+    const __m256d one = _mm256_set1_pd(1.0), half = _mm256_set1_pd(0.5), K = _mm256_set1_pd(GELU_ERFCX_K);
+    __m256d xc = _mm256_min_pd(_mm256_max_pd(x, _mm256_set1_pd(-40.0)), _mm256_set1_pd(40.0));
+    __m256d t = _mm256_mul_pd(absd(xc), _mm256_set1_pd(0.70710678118654752440));
+    __m256d tk = _mm256_add_pd(t, K), t2 = _mm256_fmadd_pd(t, _mm256_set1_pd(2.0), one);
+    __m256d inv = _mm256_div_pd(one, _mm256_mul_pd(tk, t2));       /* 1 / ((t + K)(1 + 2t)) */
+    __m256d Y = _mm256_mul_pd(_mm256_mul_pd(_mm256_sub_pd(t, K), t2), inv);
+    __m256d p = _mm256_set1_pd(GELU_ERFCX[16]);
+    for (int k = 15; k >= 0; k--) p = _mm256_fmadd_pd(p, Y, _mm256_set1_pd(GELU_ERFCX[k]));
+    __m256d e = expneg4(_mm256_mul_pd(half, _mm256_mul_pd(xc, xc)));
+    __m256d tail = _mm256_mul_pd(_mm256_mul_pd(half, e), _mm256_mul_pd(p, _mm256_mul_pd(tk, inv)));   /* Phi(-|x|) */
+    __m256d neg = _mm256_cmp_pd(xc, _mm256_setzero_pd(), _CMP_LT_OQ);
+    __m256d cdf = _mm256_blendv_pd(_mm256_sub_pd(one, tail), tail, neg);
+    *y = _mm256_mul_pd(_mm256_max_pd(x, _mm256_set1_pd(-40.0)), cdf);   /* +inf stays inf */
+    if (grad) {
+        __m256d pdf = _mm256_mul_pd(e, _mm256_set1_pd(0.39894228040143267794));
+        __m256d dd = _mm256_fmadd_pd(xc, pdf, cdf);
+        /* x - x0: the first difference is exact (Sterbenz) */
+        __m256d h = _mm256_sub_pd(_mm256_sub_pd(xc, _mm256_set1_pd(GELU_ROOT_HI)), _mm256_set1_pd(GELU_ROOT_LO));
+        __m256d near = _mm256_cmp_pd(absd(h), _mm256_set1_pd(GELU_ROOT_RADIUS), _CMP_LT_OQ);
+        if (_mm256_movemask_pd(near)) {
+            __m256d r = _mm256_set1_pd(GELU_ROOT_TAYLOR[5]);
+            for (int k = 4; k >= 0; k--) r = _mm256_fmadd_pd(r, h, _mm256_set1_pd(GELU_ROOT_TAYLOR[k]));
+            dd = _mm256_blendv_pd(dd, _mm256_mul_pd(r, h), near);
+        }
+        *d = dd;
+    }
+}
+
+static inline void gelu8(const float *x, float *y, float *d, const double *p) {
+    (void)p;
+    __m256 v = _mm256_loadu_ps(x);
+    __m256d y0, y1, d0, d1;
+    gelu4(lo4(v), &y0, &d0, d != nullptr);
+    gelu4(hi4(v), &y1, &d1, d != nullptr);
+    /* the clamps return a bound for a NaN x: put the NaN back */
+    __m256 nan = _mm256_cmp_ps(v, v, _CMP_UNORD_Q);
+    _mm256_storeu_ps(y, _mm256_or_ps(join(y0, y1), nan));
+    if (d) _mm256_storeu_ps(d, _mm256_or_ps(join(d0, d1), nan));
 }
 
 /* ------------------------------------------------------------------------------------- silu / swish
