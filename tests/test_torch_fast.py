@@ -208,9 +208,28 @@ def test_no_grad_inference_skips_the_derivative():
     np.testing.assert_allclose(y.numpy(), actlab.get("sigmoid")(x.numpy()), rtol=2e-7)
 
 
-@pytest.mark.parametrize("name", [n for n in actlab.names() if fast_paths.FAST.get(n) is not None
-                                  and fast_paths.FAST[n].vector is not None])
-def test_vector_fast_path_matches_catalog(name):
+VECTOR_FAST = [n for n in actlab.names() if fast_paths.FAST.get(n) is not None and fast_paths.FAST[n].vector]
+VECTOR_MODES = ([pytest.param(n, "torch ops", id=f"{n}-ops") for n in VECTOR_FAST]
+                + [pytest.param(n, "extension", id=f"{n}-ext") for n in VECTOR_FAST
+                   if fast_paths.FAST[n].compiled_vector is not None])
+
+
+def _use_vector(monkeypatch, mode, name):
+    """Route vector activation ``name`` through its torch-op fast path or the extension's row kernels; returns
+    the forward that must serve."""
+    monkeypatch.setattr(F, "USE_EXTENSION", mode == "extension")
+    fast = fast_paths.FAST[name]
+    if mode == "extension":
+        if not extension.load():
+            pytest.skip(f"compiled extension unavailable: {extension.status()}")
+        monkeypatch.setattr(extension, "MAX_NUMEL", 1 << 62)
+        return fast.compiled_vector
+    return fast.vector
+
+
+@pytest.mark.parametrize("name, mode", VECTOR_MODES)
+def test_vector_fast_path_matches_catalog(monkeypatch, name, mode):
+    forward = _use_vector(monkeypatch, mode, name)
     act = actlab.get(name)
     rng = np.random.default_rng(5)
     x_np = (rng.normal(size=(64, 40)) * rng.choice([0.1, 3.0, 30.0, 300.0], size=(64, 1))).astype(np.float32)
@@ -220,6 +239,7 @@ def test_vector_fast_path_matches_catalog(name):
         y = F.apply(name, x, dim=dim)
         assert isinstance(y.grad_fn, type(None)) is False and "FusedVector" in type(y.grad_fn).__name__
         y.backward(torch.tensor(g_np))
+        assert torch.equal(y.detach(), forward(x.detach(), dim % 2)[0])      # that path served
         assert ulps32(y.detach().numpy(), act(x_np, axis=dim)).max() <= BOUND_ULP
         assert ulps32(x.grad.numpy(), act.vjp(x_np, g_np, axis=dim)).max() <= 4.0
 
@@ -404,3 +424,39 @@ def test_gelu_extension_gradient_next_to_the_root_of_its_derivative(monkeypatch)
     v, xv, g, xg = check("gelu", {}, x)
     assert v <= BOUND_ULP, f"value {v} ULP at x={xv!r}"
     assert g <= BOUND_ULP, f"gradient {g} ULP at x={xg!r}"
+
+
+@pytest.mark.parametrize("name, mode", VECTOR_MODES)
+def test_vector_fast_path_on_dominant_rows_and_infinities(monkeypatch, name, mode):
+    """Rows where one entry takes all but 1e-30 of the mass (p_k = 1 - tiny, log p_k = -tiny), rows with
+    -inf entries, rows of length 1 and 5 (the kernels' vector tail): value within the bound, gradient within
+    4 ULP; rows with NaN, +inf or only -inf are declined to the generic path and keep the catalog's
+    conventions."""
+    forward = _use_vector(monkeypatch, mode, name)
+    act = actlab.get(name)
+    rng = np.random.default_rng(11)
+    sign = -1.0 if name == "softmin" else 1.0       # softmin(x) = softmax(-x)
+    for width in (1, 5, 37):
+        x_np = rng.normal(size=(6, width)).astype(np.float32)
+        x_np[0, 0] = 80.0 * sign           # dominant: the others carry ~1e-35 of the mass
+        x_np[1, 0] = 20.0 * sign
+        if width > 1:
+            x_np[2, 1] = -np.inf * sign
+            x_np[3, :] = x_np[3, 0]        # ties
+        g_np = rng.normal(size=x_np.shape).astype(np.float32)
+        x = torch.tensor(x_np, requires_grad=True)
+        y = F.apply(name, x, dim=-1)
+        assert "FusedVector" in type(y.grad_fn).__name__
+        assert torch.equal(y.detach(), forward(x.detach(), 1)[0])
+        y.backward(torch.tensor(g_np))
+        v = ulps32(y.detach().numpy(), act(x_np, axis=-1))
+        assert v.max() <= BOUND_ULP, (width, np.unravel_index(v.argmax(), v.shape))
+        gr = ulps32(x.grad.numpy(), act.vjp(x_np, g_np, axis=-1))
+        assert gr.max() <= 4.0, (width, np.unravel_index(gr.argmax(), gr.shape))
+    for bad in (np.nan, np.inf * sign):
+        x_np = np.array([[0.5, bad, -1.0], [0.0, 1.0, 2.0]], dtype=np.float32)
+        assert forward(torch.tensor(x_np), 1) is None
+        y = F.apply(name, torch.tensor(x_np), dim=-1).numpy()
+        np.testing.assert_array_equal(y, act(x_np, axis=-1).astype(np.float32))
+    x_np = np.full((2, 3), -np.inf * sign, dtype=np.float32)
+    assert forward(torch.tensor(x_np), 1) is None

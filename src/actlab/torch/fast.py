@@ -60,6 +60,8 @@ class Fast:
     accepts_learn: Callable | None = None   # (*learnable tensors) -> bool, checked per call (values change)
     compiled: bool = False              # torch.ops.actlab.<name> (actlab.torch.extension) computes f and f'
     ext_param: str | None = None        # the parameter that op takes as ``param`` (a number), if any
+    compiled_vector: Callable | None = None   # vector, through the extension's row kernels (like ``vector``)
+    compiled_vjp: Callable | None = None      # their vector-Jacobian product (like ``vjp``)
 
 
 DTYPES = (torch.float32,)
@@ -346,6 +348,26 @@ def _log_softmax_vjp(p, g, dim):
     return out.float()
 
 
+# the compiled row kernels (actlab.torch.extension; csrc/actlab_ops.cpp): one pass per row in double, the
+# dominant entry written as above; rows with NaN, +inf or only -inf come back empty: declined like _no_nan
+def _softmax_compiled(x, dim, sign=1.0):
+    y, p = torch.ops.actlab.softmax_rows(x.movedim(dim, -1), sign)
+    return (y.movedim(-1, dim), p) if y.numel() else None
+
+
+def _softmax_vjp_compiled(p, g, dim, sign=1.0):
+    return torch.ops.actlab.softmax_vjp_rows(p, g.movedim(dim, -1), sign).movedim(-1, dim)
+
+
+def _log_softmax_compiled(x, dim):
+    y, p = torch.ops.actlab.log_softmax_rows(x.movedim(dim, -1))
+    return (y.movedim(-1, dim), p) if y.numel() else None
+
+
+def _log_softmax_vjp_compiled(p, g, dim):
+    return torch.ops.actlab.log_softmax_vjp_rows(p, g.movedim(dim, -1)).movedim(-1, dim)
+
+
 # ---------------------------------------------------------------------------- activations without a torch op
 # float64 from float32 input, rounded once: x^2 is exact in float64 for a float32 x, and these formulas have
 # no cancellation left (the stable forms are the catalog's); +-inf are clamped to +-1e100 (x^2 stays finite,
@@ -447,9 +469,13 @@ FAST: dict[str, Fast] = {
     "prelu": Fast(native=_prelu),
     # softmax & co. in float64 (torch's float32 softmax is off by tens of ULP), backward from the saved float64
     # probabilities; rows with +-inf or NaN take the generic path and its conventions
-    "softmax": Fast(vector=_softmax, vjp=_softmax_vjp),
-    "softmin": Fast(vector=lambda x, dim: _softmax(x, dim, -1.0), vjp=lambda y, g, dim: _softmax_vjp(y, g, dim, -1.0)),
-    "log_softmax": Fast(vector=_log_softmax, vjp=_log_softmax_vjp),
+    "softmax": Fast(vector=_softmax, vjp=_softmax_vjp,
+                    compiled_vector=_softmax_compiled, compiled_vjp=_softmax_vjp_compiled),
+    "softmin": Fast(vector=lambda x, dim: _softmax(x, dim, -1.0), vjp=lambda y, g, dim: _softmax_vjp(y, g, dim, -1.0),
+                    compiled_vector=lambda x, dim: _softmax_compiled(x, dim, -1.0),
+                    compiled_vjp=lambda p, g, dim: _softmax_vjp_compiled(p, g, dim, -1.0)),
+    "log_softmax": Fast(vector=_log_softmax, vjp=_log_softmax_vjp,
+                        compiled_vector=_log_softmax_compiled, compiled_vjp=_log_softmax_vjp_compiled),
     "rrelu": Fast(native=lambda x, lower, upper: F.leaky_relu(x, (float(lower) + float(upper)) / 2.0),
                   sample=_rrelu_sample, accepts=lambda lower, upper: float(lower) > 0),
 }

@@ -333,9 +333,9 @@ class _FusedVector(torch.autograd.Function):
     """A fast vector activation: forward keeps what its vector-Jacobian product needs."""
 
     @staticmethod
-    def forward(ctx, x, fast, dim, computed):
-        y, saved = computed          # computed by fast.vector before (it may decline); a list, not inputs
-        ctx.fast, ctx.dim = fast, dim
+    def forward(ctx, x, vjp, dim, computed):
+        y, saved = computed          # computed by the fast path before (it may decline); a list, not inputs
+        ctx.vjp, ctx.dim = vjp, dim
         ctx.save_for_backward(saved)
         return y
 
@@ -343,7 +343,7 @@ class _FusedVector(torch.autograd.Function):
     @torch.autograd.function.once_differentiable
     def backward(ctx, g):
         (saved,) = ctx.saved_tensors
-        return ctx.fast.vjp(saved, g.contiguous(), ctx.dim), None, None, None
+        return ctx.vjp(saved, g.contiguous(), ctx.dim), None, None, None
 
 
 class _Derivative(torch.autograd.Function):
@@ -443,10 +443,13 @@ def apply_bound(impl: _Impl, x: torch.Tensor, learn=(), *, dim: int = -1, traini
             raise ValueError(f"{impl.spec.name}: dim {dim} is out of range for a {x.dim()}-D input")
         fast = impl.fast_for(x)
         if fast is not None and fast.vector is not None:
-            out = fast.vector(x, dim % x.dim(), **impl.static)
+            vector, vjp = fast.vector, fast.vjp
+            if fast.compiled_vector is not None and USE_EXTENSION and _extension_ready(x):
+                vector, vjp = fast.compiled_vector, fast.compiled_vjp
+            out = vector(x, dim % x.dim(), **impl.static)
             if out is not None:
                 if torch.is_grad_enabled() and x.requires_grad:
-                    return _FusedVector.apply(x, fast, dim % x.dim(), list(out))
+                    return _FusedVector.apply(x, vjp, dim % x.dim(), list(out))
                 return out[0]
         return _Vector.apply(x, impl, dim % x.dim())
     if training and impl.spec.random:
@@ -503,6 +506,12 @@ def apply_compiled(impl: _Impl, x: torch.Tensor, param: float) -> torch.Tensor |
 
 
 _EXTENSION_OPS: dict = {}
+
+
+def _extension_ready(x: torch.Tensor) -> bool:
+    """The extension's kernels may serve ``x``: built, not being traced by ``torch.compile``, and ``x`` within
+    the size it takes (any, where it is built parallel)."""
+    return not torch.compiler.is_compiling() and extension.load() and x.numel() <= extension.MAX_NUMEL
 
 
 def _extension_op(name: str):

@@ -20,7 +20,11 @@
 #include <torch/library.h>
 #include <immintrin.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 
 // The AVX2 variants directly (the extension is only loaded on AVX2 CPUs): SLEEF's un-suffixed names dispatch
@@ -371,6 +375,210 @@ struct Fused : public torch::autograd::Function<Fused<K>> {
   at::Tensor name##_meta(const at::Tensor& x, double param) { return at::empty_like(x); }
 ACTLAB_OPS(ACTLAB_DEFINE)
 
+// ---------------------------------------------------------------------------------- softmax & co. (rows)
+// Plain CPU ops (no autograd: actlab.torch's _FusedVector wraps them) over the rows of a contiguous float32
+// tensor (the activation's dim moved last), in double, one row per task of at::parallel_for:
+//   actlab::softmax_rows(x, sign) -> (y float32, p float64)      softmax(sign x); sign -1: softmin
+//   actlab::log_softmax_rows(x) -> (y float32, p float64)
+//   actlab::softmax_vjp_rows(p, g, sign) / log_softmax_vjp_rows(p, g) -> float32
+// With m the row's largest entry (first index k) and e_j = exp(x_j - m) from expneg4 (x_j - m exact in double;
+// e_k = 1), T = sum_{j != k} e_j is summed without e_k, so p_k = 1/(1 + T) and log p_k = -log1p(T) keep their
+// relative accuracy however dominant k is; log p_j = (x_j - m) - log1p(T).  The vector-Jacobian products
+// write 1 - p_k as sum_{j != k} p_j.  A row holding NaN or +inf, or only -inf, has conventions the generic
+// path owns: the ops then return empty tensors and actlab.torch declines.
+static inline int64_t row_grain(int64_t n) { return std::max<int64_t>(1, at::internal::GRAIN_SIZE / std::max<int64_t>(n, 1)); }
+
+// e_j = exp(-(m - s x_j)) into e[0..n); returns T = sum over j != k, summed without e_k (= 1) so that a tiny
+// T keeps its relative accuracy
+static inline double exp_row(const float* x, double s, double m, int64_t k, int64_t n, double* e) {
+  const __m256d vm = _mm256_set1_pd(m), vs = _mm256_set1_pd(s);
+  int64_t j = 0;
+  for (; j + 4 <= n; j += 4)      /* m - s x >= 0, exact in double */
+    _mm256_storeu_pd(e + j, expneg4(_mm256_fnmadd_pd(vs, _mm256_cvtps_pd(_mm_loadu_ps(x + j)), vm)));
+  if (j < n) {
+    float bx[4] = {0, 0, 0, 0};
+    double be[4];
+    std::memcpy(bx, x + j, static_cast<size_t>(n - j) * sizeof(float));
+    _mm256_storeu_pd(be, expneg4(_mm256_fnmadd_pd(vs, _mm256_cvtps_pd(_mm_loadu_ps(bx)), vm)));
+    std::memcpy(e + j, be, static_cast<size_t>(n - j) * sizeof(double));
+  }
+  e[k] = 0.0;
+  __m256d total = _mm256_setzero_pd();
+  for (j = 0; j + 4 <= n; j += 4) total = _mm256_add_pd(total, _mm256_loadu_pd(e + j));
+  double acc[4];
+  _mm256_storeu_pd(acc, total);
+  double sum = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  for (; j < n; j++) sum += e[j];
+  e[k] = 1.0;
+  return sum;
+}
+
+// the row's max of s x and its first index; false for a row with NaN or +inf, or only -inf
+static inline bool row_max(const float* x, float s, int64_t n, float* m, int64_t* k) {
+  const __m256 vs = _mm256_set1_ps(s);
+  __m256 best = _mm256_set1_ps(-std::numeric_limits<float>::infinity()), nan = _mm256_setzero_ps();
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    __m256 v = _mm256_mul_ps(vs, _mm256_loadu_ps(x + j));
+    nan = _mm256_or_ps(nan, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+    best = _mm256_max_ps(best, v);
+  }
+  float lanes[8];
+  _mm256_storeu_ps(lanes, best);
+  float top = lanes[0];
+  for (int i = 1; i < 8; i++) top = std::max(top, lanes[i]);
+  bool bad = _mm256_movemask_ps(nan) != 0;
+  for (; j < n; j++) {
+    float v = s * x[j];
+    bad |= v != v;
+    top = std::max(top, v);
+  }
+  if (bad || !std::isfinite(top)) return false;
+  int64_t at = 0;
+  while (s * x[at] != top) at++;
+  *m = top;
+  *k = at;
+  return true;
+}
+
+std::tuple<at::Tensor, at::Tensor> rows_forward(const at::Tensor& input, double sign, bool log) {
+  TORCH_CHECK(input.scalar_type() == at::kFloat && input.device().is_cpu() && input.dim() >= 1,
+              "actlab::softmax_rows: float32 CPU tensors of at least 1 dimension only");
+  at::Tensor x = input.contiguous();
+  const int64_t n = x.size(-1), rows = n ? x.numel() / n : 0;
+  at::Tensor y = at::empty_like(x), p = at::empty(x.sizes(), x.options().dtype(at::kDouble));
+  const float* xp = x.const_data_ptr<float>();
+  float* yp = y.mutable_data_ptr<float>();
+  double* pp = p.mutable_data_ptr<double>();
+  std::atomic<bool> declined{false};
+  const float s = static_cast<float>(sign);
+  at::parallel_for(0, rows, row_grain(n), [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; r++) {
+      const float* xr = xp + r * n;
+      float* yr = yp + r * n;
+      double* pr = pp + r * n;
+      float m;
+      int64_t k;
+      if (!row_max(xr, s, n, &m, &k)) { declined = true; return; }
+      double T = exp_row(xr, s, m, k, n, pr);
+      double inv = 1.0 / (1.0 + T);
+      const __m256d vinv = _mm256_set1_pd(inv);
+      int64_t j = 0;
+      if (log) {      /* log p_j = (s x_j - m) - log1p(T) */
+        const double L = std::log1p(T);
+        const __m256d vs = _mm256_set1_pd(s), shift = _mm256_set1_pd(-static_cast<double>(m));
+        const __m256d vL = _mm256_set1_pd(L);
+        for (; j + 4 <= n; j += 4) {
+          __m256d v = _mm256_fmadd_pd(vs, _mm256_cvtps_pd(_mm_loadu_ps(xr + j)), shift);   /* exact */
+          _mm_storeu_ps(yr + j, _mm256_cvtpd_ps(_mm256_sub_pd(v, vL)));
+          _mm256_storeu_pd(pr + j, _mm256_mul_pd(_mm256_loadu_pd(pr + j), vinv));
+        }
+        for (; j < n; j++) {
+          yr[j] = static_cast<float>((static_cast<double>(s) * xr[j] - m) - L);
+          pr[j] *= inv;
+        }
+      } else {
+        for (; j + 4 <= n; j += 4) {
+          __m256d v = _mm256_mul_pd(_mm256_loadu_pd(pr + j), vinv);
+          _mm256_storeu_pd(pr + j, v);
+          _mm_storeu_ps(yr + j, _mm256_cvtpd_ps(v));
+        }
+        for (; j < n; j++) { pr[j] *= inv; yr[j] = static_cast<float>(pr[j]); }
+      }
+    }
+  });
+  if (declined) return {at::empty({0}, x.options()), at::empty({0}, p.options())};
+  return {y, p};
+}
+
+static inline double hsum(__m256d v) {
+  double lanes[4];
+  _mm256_storeu_pd(lanes, v);
+  return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+}
+
+// first index of the row's largest probability
+static inline int64_t row_argmax(const double* p, int64_t n) {
+  __m256d best = _mm256_set1_pd(-1.0);
+  int64_t j = 0;
+  for (; j + 4 <= n; j += 4) best = _mm256_max_pd(best, _mm256_loadu_pd(p + j));
+  double top = -1.0;
+  double lanes[4];
+  _mm256_storeu_pd(lanes, best);
+  for (double v : lanes) top = std::max(top, v);
+  for (; j < n; j++) top = std::max(top, p[j]);
+  int64_t k = 0;
+  while (p[k] != top) k++;
+  return k;
+}
+
+at::Tensor rows_vjp(const at::Tensor& probabilities, const at::Tensor& grad, double sign, bool log) {
+  TORCH_CHECK(probabilities.scalar_type() == at::kDouble && grad.scalar_type() == at::kFloat &&
+              probabilities.sizes() == grad.sizes() && probabilities.is_contiguous(),
+              "actlab::softmax_vjp_rows: float64 probabilities and a float32 gradient of the same shape");
+  at::Tensor g = grad.contiguous();
+  const int64_t n = g.size(-1), rows = n ? g.numel() / n : 0;
+  at::Tensor out = at::empty_like(g);
+  const double* pp = probabilities.const_data_ptr<double>();
+  const float* gp = g.const_data_ptr<float>();
+  float* op = out.mutable_data_ptr<float>();
+  at::parallel_for(0, rows, row_grain(n), [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; r++) {
+      const double* pr = pp + r * n;
+      const float* gr = gp + r * n;
+      float* outr = op + r * n;
+      const int64_t k = row_argmax(pr, n);
+      /* sums over j != k, lane k masked out (not subtracted afterwards: 1 - p_k must not cancel) */
+      __m256d sp = _mm256_setzero_pd(), sg = _mm256_setzero_pd(), sgp = _mm256_setzero_pd();
+      const __m256d vk = _mm256_set1_pd(static_cast<double>(k)), step = _mm256_set1_pd(4.0);
+      __m256d idx = _mm256_setr_pd(0.0, 1.0, 2.0, 3.0);
+      int64_t j = 0;
+      for (; j + 4 <= n; j += 4) {
+        __m256d keep = _mm256_cmp_pd(idx, vk, _CMP_NEQ_OQ);
+        __m256d pv = _mm256_and_pd(_mm256_loadu_pd(pr + j), keep);
+        __m256d gv = _mm256_and_pd(_mm256_cvtps_pd(_mm_loadu_ps(gr + j)), keep);
+        sp = _mm256_add_pd(sp, pv);
+        sg = _mm256_add_pd(sg, gv);
+        sgp = _mm256_fmadd_pd(gv, pv, sgp);
+        idx = _mm256_add_pd(idx, step);
+      }
+      double others_p = hsum(sp), others_g = hsum(sg), others_gp = hsum(sgp);
+      for (int64_t i = j; i < n; i++) {
+        if (i == k) continue;
+        others_p += pr[i];
+        others_g += gr[i];
+        others_gp += gr[i] * pr[i];
+      }
+      const double gk = gr[k];
+      if (log) {      /* g - p sum g;  at k: (1 - p_k) sum g - sum_{j != k} g_j */
+        const double total = gk + others_g;
+        const __m256d vt = _mm256_set1_pd(total);
+        for (j = 0; j + 4 <= n; j += 4)
+          _mm_storeu_ps(outr + j, _mm256_cvtpd_ps(_mm256_fnmadd_pd(_mm256_loadu_pd(pr + j), vt,
+                                                                 _mm256_cvtps_pd(_mm_loadu_ps(gr + j)))));
+        for (; j < n; j++) outr[j] = static_cast<float>(gr[j] - pr[j] * total);
+        outr[k] = static_cast<float>(others_p * total - others_g);
+      } else {        /* p (g - sum g p);  at k: p_k (g_k (1 - p_k) - sum_{j != k} g_j p_j) */
+        const double dot = gk * pr[k] + others_gp;
+        const __m256d vdot = _mm256_set1_pd(dot), vsign = _mm256_set1_pd(sign);
+        for (j = 0; j + 4 <= n; j += 4) {
+          __m256d diff = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(gr + j)), vdot);
+          __m256d v = _mm256_mul_pd(vsign, _mm256_mul_pd(_mm256_loadu_pd(pr + j), diff));
+          _mm_storeu_ps(outr + j, _mm256_cvtpd_ps(v));
+        }
+        for (; j < n; j++) outr[j] = static_cast<float>(sign * pr[j] * (gr[j] - dot));
+        outr[k] = static_cast<float>(sign * pr[k] * (gk * others_p - others_gp));
+      }
+    }
+  });
+  return out;
+}
+
+std::tuple<at::Tensor, at::Tensor> softmax_rows(const at::Tensor& x, double sign) { return rows_forward(x, sign, false); }
+std::tuple<at::Tensor, at::Tensor> log_softmax_rows(const at::Tensor& x) { return rows_forward(x, 1.0, true); }
+at::Tensor softmax_vjp_rows(const at::Tensor& p, const at::Tensor& g, double sign) { return rows_vjp(p, g, sign, false); }
+at::Tensor log_softmax_vjp_rows(const at::Tensor& p, const at::Tensor& g) { return rows_vjp(p, g, 1.0, true); }
+
 }  // namespace
 
 #define ACTLAB_SCHEMA(name) m.def(#name "(Tensor x, float param=0.) -> Tensor");
@@ -378,11 +586,21 @@ TORCH_LIBRARY(actlab, m) {
   ACTLAB_OPS(ACTLAB_SCHEMA)
   m.def("derivative(Tensor x, str name, float param) -> Tensor");   // implemented in Python
   m.def("parallel() -> bool", parallel);
+  m.def("softmax_rows(Tensor x, float sign) -> (Tensor, Tensor)");
+  m.def("log_softmax_rows(Tensor x) -> (Tensor, Tensor)");
+  m.def("softmax_vjp_rows(Tensor p, Tensor g, float sign) -> Tensor");
+  m.def("log_softmax_vjp_rows(Tensor p, Tensor g) -> Tensor");
 }
 
 #define ACTLAB_CPU(name) m.impl(#name, name##_cpu);
 #define ACTLAB_AUTOGRAD(name) m.impl(#name, name##_autograd);
 #define ACTLAB_META(name) m.impl(#name, name##_meta);
-TORCH_LIBRARY_IMPL(actlab, CPU, m) { ACTLAB_OPS(ACTLAB_CPU) }
+TORCH_LIBRARY_IMPL(actlab, CPU, m) {
+  ACTLAB_OPS(ACTLAB_CPU)
+  m.impl("softmax_rows", softmax_rows);
+  m.impl("log_softmax_rows", log_softmax_rows);
+  m.impl("softmax_vjp_rows", softmax_vjp_rows);
+  m.impl("log_softmax_vjp_rows", log_softmax_vjp_rows);
+}
 TORCH_LIBRARY_IMPL(actlab, Autograd, m) { ACTLAB_OPS(ACTLAB_AUTOGRAD) }
 TORCH_LIBRARY_IMPL(actlab, Meta, m) { ACTLAB_OPS(ACTLAB_META) }
