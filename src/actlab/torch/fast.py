@@ -30,7 +30,8 @@ float32 with ``2^-27 <= |x| < 2^7`` and on every 61st float32 of the whole line 
 +-inf and NaN included); ``tests/test_torch_fast.py`` repeats that on a sparser stride in CI, plus every
 float32 within 64 ULP of each kink and of the thresholds used here, double backward, learnable parameters,
 empty and 0-d inputs.  Softmax, softmin and log_softmax (``vector``/``vjp``) are computed in float64 from
-the float32 input and checked against the catalog at 2 ULP (values) and 4 ULP (VJPs).  Native op accuracy
+the float32 input and checked against the catalog at 2 ULP (values) and 4 ULP (VJPs); where the extension is
+built, its row kernels (``compiled_vector``/``compiled_vjp``) do the same in one pass per row.  Native op accuracy
 can depend on the CPU's vector instruction set (SLEEF's AVX2 and AVX-512 code paths); the sweep is the tool to re-check on a new machine, and
 ``actlab.torch.functional.FAST_FLOAT32 = False`` switches these paths off.
 """
