@@ -16,7 +16,9 @@
 // f' and f'' (differentiable), so second derivatives stay the catalog's.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <torch/csrc/autograd/custom_function.h>
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/functions/utils.h>
+#include <torch/csrc/autograd/saved_variable.h>
 #include <torch/library.h>
 #include <immintrin.h>
 
@@ -135,7 +137,7 @@ static const double GELU_ROOT_TAYLOR[6] = {0.43149399231404691979, 0.38828498299
                                            -0.018199676398671087101, -0.11400823329722170855,
                                            -0.014771522148244337718, 0.019421679838189065889};
 
-static inline void gelu4(__m256d x, __m256d *y, __m256d *d, int grad) {
+static inline void gelu4(__m256d x, double, __m256d *y, __m256d *d, bool grad) {
     const __m256d one = _mm256_set1_pd(1.0), half = _mm256_set1_pd(0.5), K = _mm256_set1_pd(GELU_ERFCX_K);
     __m256d xc = _mm256_min_pd(_mm256_max_pd(x, _mm256_set1_pd(-40.0)), _mm256_set1_pd(40.0));
     __m256d t = _mm256_mul_pd(absd(xc), _mm256_set1_pd(0.70710678118654752440));
@@ -164,18 +166,6 @@ static inline void gelu4(__m256d x, __m256d *y, __m256d *d, int grad) {
     }
 }
 
-static inline void gelu8(const float *x, float *y, float *d, const double *p) {
-    (void)p;
-    __m256 v = _mm256_loadu_ps(x);
-    __m256d y0, y1, d0, d1;
-    gelu4(lo4(v), &y0, &d0, d != nullptr);
-    gelu4(hi4(v), &y1, &d1, d != nullptr);
-    /* the clamps return a bound for a NaN x: put the NaN back */
-    __m256 nan = _mm256_cmp_ps(v, v, _CMP_UNORD_Q);
-    _mm256_storeu_ps(y, _mm256_or_ps(join(y0, y1), nan));
-    if (d) _mm256_storeu_ps(d, _mm256_or_ps(join(d0, d1), nan));
-}
-
 /* ------------------------------------------------------------------------------------- silu / swish
  * u = beta x (exact in double for float x and a float beta), e = exp(-|u|), b = 1/(1+e):
  * s = sigma(u) = b (u >= 0) or e b, s(1-s) = e b^2; f = x s, f' = s + u s(1-s).
@@ -184,7 +174,7 @@ static inline void gelu8(const float *x, float *y, float *d, const double *p) {
  * the float32 nearest the root (|u - u0| ~ 2^-27) that is 0.03 ULP.  Checked next to the root for several
  * beta by tests/test_torch_fast.py, and on every float32 by tests/float32_sweep.py.
  * x = +-inf is clamped to +-1e150 (beyond float32's range) so that inf never meets s = 0. */
-static inline void silu4(__m256d x, double beta, __m256d *y, __m256d *d, int grad) {
+static inline void silu4(__m256d x, double beta, __m256d *y, __m256d *d, bool grad) {
     const __m256d one = _mm256_set1_pd(1.0);
     x = _mm256_max_pd(_mm256_min_pd(x, _mm256_set1_pd(1e150)), _mm256_set1_pd(-1e150));
     __m256d u = _mm256_mul_pd(x, _mm256_set1_pd(beta));
@@ -199,17 +189,6 @@ static inline void silu4(__m256d x, double beta, __m256d *y, __m256d *d, int gra
     }
 }
 
-static inline void silu8(const float *x, float *y, float *d, const double *p) {
-    __m256 v = _mm256_loadu_ps(x);
-    __m256d y0, y1, d0, d1;
-    silu4(lo4(v), p[0], &y0, &d0, d != nullptr);
-    silu4(hi4(v), p[0], &y1, &d1, d != nullptr);
-    /* min/max return the bound for a NaN x: put the NaN back */
-    __m256 nan = _mm256_cmp_ps(v, v, _CMP_UNORD_Q);
-    _mm256_storeu_ps(y, _mm256_or_ps(join(y0, y1), nan));
-    if (d) _mm256_storeu_ps(d, _mm256_or_ps(join(d0, d1), nan));
-}
-
 /* --------------------------------------------------------------------------------------- tanhshrink
  * f = x - tanh x (odd), f' = tanh^2 x.  For |x| >= 1/4: t = tanh|x| = (1 - e)/(1 + e), e = exp(-2|x|) from
  * expneg4 (2^-37), and |x| - t loses at most 6 bits to cancellation (2^-30: 0.01 ULP).  Below, the catalog's
@@ -220,7 +199,7 @@ static const double TANHSHRINK_SERIES[9] = {
     -2.18694885361552028218695e-2, 8.86323552990219656886324e-3, -3.59212803657248101692546e-3,
     1.45583438705131826824949e-3, -5.90027440945585981378076e-4, 2.39129114243552481485731e-4};
 
-static inline void tanhshrink4(__m256d x, __m256d *y, __m256d *d) {
+static inline void tanhshrink4(__m256d x, double, __m256d *y, __m256d *d, bool) {
     const __m256d one = _mm256_set1_pd(1.0);
     __m256d a = absd(x);
     __m256d e = expneg4(_mm256_add_pd(a, a));
@@ -239,22 +218,10 @@ static inline void tanhshrink4(__m256d x, __m256d *y, __m256d *d) {
     *d = _mm256_mul_pd(t, t);
 }
 
-static inline void tanhshrink8(const float *x, float *y, float *d, const double *p) {
-    (void)p;
-    __m256 v = _mm256_loadu_ps(x);
-    __m256d y0, y1, d0, d1;
-    tanhshrink4(lo4(v), &y0, &d0);
-    tanhshrink4(hi4(v), &y1, &d1);
-    /* expneg4 clamps a NaN to 700: put the NaN back */
-    __m256 nan = _mm256_cmp_ps(v, v, _CMP_UNORD_Q);
-    _mm256_storeu_ps(y, _mm256_or_ps(join(y0, y1), nan));
-    if (d) _mm256_storeu_ps(d, _mm256_or_ps(join(d0, d1), nan));
-}
-
 /* ---------------------------------------------------------------------------------------- hardswish
  * f = x min(max(x + 3, 0), 6)/6 in double (x >= -4 clamped: -inf * 0), one rounding;
  * f' = 0 (x <= -3), (2x + 3)/6 inside, 1 (x >= 3): the catalog's conventions at the kinks. */
-static inline void hardswish4(__m256d x, __m256d *y, __m256d *d) {
+static inline void hardswish4(__m256d x, double, __m256d *y, __m256d *d, bool) {
     /* times 1/6 in double (relative error 2^-53) rather than a division: the float32 result is the same */
     const __m256d three = _mm256_set1_pd(3.0), six = _mm256_set1_pd(6.0), zero = _mm256_setzero_pd();
     const __m256d sixth = _mm256_set1_pd(1.0 / 6.0);
@@ -265,17 +232,30 @@ static inline void hardswish4(__m256d x, __m256d *y, __m256d *d) {
     *d = _mm256_blendv_pd(mid, _mm256_set1_pd(1.0), _mm256_cmp_pd(x, three, _CMP_GE_OQ));
 }
 
-static inline void hardswish8(const float *x, float *y, float *d, const double *p) {
-    (void)p;
+
+// The double kernels (x, param, &f, &f', grad) on 8 floats: two halves of 4 in double, rounded once; their
+// clamps turn a NaN into a bound, so NaN is put back here.
+using Kernel4 = void (*)(__m256d, double, __m256d*, __m256d*, bool);
+
+template <Kernel4 K>
+static inline void halves8(const float *x, float *y, float *d, const double *p) {
     __m256 v = _mm256_loadu_ps(x);
     __m256d y0, y1, d0, d1;
-    hardswish4(lo4(v), &y0, &d0);
-    hardswish4(hi4(v), &y1, &d1);
+    K(lo4(v), p[0], &y0, &d0, d != nullptr);
+    K(hi4(v), p[0], &y1, &d1, d != nullptr);
     __m256 nan = _mm256_cmp_ps(v, v, _CMP_UNORD_Q);
     _mm256_storeu_ps(y, _mm256_or_ps(join(y0, y1), nan));
     if (d) _mm256_storeu_ps(d, _mm256_or_ps(join(d0, d1), nan));
 }
 
+static inline void gelu8(const float *x, float *y, float *d, const double *p) { halves8<gelu4>(x, y, d, p); }
+static inline void silu8(const float *x, float *y, float *d, const double *p) { halves8<silu4>(x, y, d, p); }
+static inline void tanhshrink8(const float *x, float *y, float *d, const double *p) {
+    halves8<tanhshrink4>(x, y, d, p);
+}
+static inline void hardswish8(const float *x, float *y, float *d, const double *p) {
+    halves8<hardswish4>(x, y, d, p);
+}
 
 using Kernel8 = void (*)(const float*, float*, float*, const double*);
 
@@ -332,34 +312,49 @@ std::tuple<at::Tensor, at::Tensor> evaluate(const char* name, const at::Tensor& 
   return {y, d};
 }
 
-// One autograd node type per kernel (the kernel is a template argument: no lookup per call); the name is
-// kept for the double backward's call into actlab::derivative.
-template <Kernel8 K>
-struct Fused : public torch::autograd::Function<Fused<K>> {
-  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, std::string name,
-                            double param) {
-    at::AutoDispatchBelowADInplaceOrView guard;
-    auto [y, d] = evaluate<K>(name.c_str(), x, param, true);
-    ctx->save_for_backward({x, d});
-    ctx->saved_data["name"] = name;
-    ctx->saved_data["param"] = param;
-    return y;
+// The autograd node, written like PyTorch's generated ones (a Node subclass, not torch::autograd::Function,
+// whose CppNode costs a few microseconds more per call): it keeps x (for a double backward) and f'.
+struct FusedBackward : public torch::autograd::Node {
+  torch::autograd::SavedVariable x, d;
+  const char* op = nullptr;
+  double param = 0.0;
+
+  torch::autograd::variable_list apply(torch::autograd::variable_list&& grads) override {
+    const at::Tensor& g = grads[0];
+    if (!g.defined() || !should_compute_output(0)) return {at::Tensor()};
+    if (at::GradMode::is_enabled()) {  // create_graph: the catalog's differentiable closed forms
+      static auto derivative = c10::Dispatcher::singleton()
+                                   .findSchemaOrThrow("actlab::derivative", "")
+                                   .typed<at::Tensor(const at::Tensor&, c10::string_view, double)>();
+      return {g * derivative.call(x.unpack(), op, param)};
+    }
+    return {g * d.unpack()};
   }
 
-  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
-                                                 torch::autograd::variable_list grads) {
-    auto saved = ctx->get_saved_variables();
-    const at::Tensor& g = grads[0];
-    if (at::GradMode::is_enabled()) {  // create_graph: the catalog's differentiable closed forms
-      static auto op = c10::Dispatcher::singleton()
-                           .findSchemaOrThrow("actlab::derivative", "")
-                           .typed<at::Tensor(const at::Tensor&, c10::string_view, double)>();
-      at::Tensor d = op.call(saved[0], ctx->saved_data["name"].toStringRef(), ctx->saved_data["param"].toDouble());
-      return {g * d, at::Tensor(), at::Tensor()};
-    }
-    return {g * saved[1], at::Tensor(), at::Tensor()};
+  std::string name() const override { return std::string("actlab::") + op + "Backward"; }
+
+  void release_variables() override {
+    x.reset_data();
+    d.reset_data();
   }
 };
+
+template <Kernel8 K>
+at::Tensor fused(const char* name, const at::Tensor& x, double param) {
+  at::Tensor y, d;
+  {
+    at::AutoDispatchBelowADInplaceOrView guard;
+    std::tie(y, d) = evaluate<K>(name, x, param, true);
+  }
+  auto node = c10::make_intrusive<FusedBackward>();
+  node->set_next_edges(torch::autograd::collect_next_edges(x));
+  node->x = torch::autograd::SavedVariable(x, false);
+  node->d = torch::autograd::SavedVariable(d, false);
+  node->op = name;
+  node->param = param;
+  torch::autograd::set_history(y, node);
+  return y;
+}
 
 #define ACTLAB_DEFINE(name)                                                                            \
   at::Tensor name##_cpu(const at::Tensor& x, double param) {                                          \
@@ -370,7 +365,7 @@ struct Fused : public torch::autograd::Function<Fused<K>> {
       at::AutoDispatchBelowADInplaceOrView guard;                                                     \
       return std::get<0>(evaluate<name##8>(#name, x, param, false));                                  \
     }                                                                                                 \
-    return Fused<name##8>::apply(x, std::string(#name), param);                                       \
+    return fused<name##8>(#name, x, param);                                                          \
   }                                                                                                   \
   at::Tensor name##_meta(const at::Tensor& x, double param) { return at::empty_like(x); }
 ACTLAB_OPS(ACTLAB_DEFINE)
