@@ -216,7 +216,7 @@ VECTOR_MODES = ([pytest.param(n, "torch ops", id=f"{n}-ops") for n in VECTOR_FAS
 
 def _use_vector(monkeypatch, mode, name):
     """Route vector activation ``name`` through its torch-op fast path or the extension's row kernels; returns
-    the forward that must serve."""
+    that path's forward, ``(x, dim) -> y or None`` (declined)."""
     monkeypatch.setattr(F, "USE_EXTENSION", mode == "extension")
     fast = fast_paths.FAST[name]
     if mode == "extension":
@@ -224,7 +224,7 @@ def _use_vector(monkeypatch, mode, name):
             pytest.skip(f"compiled extension unavailable: {extension.status()}")
         monkeypatch.setattr(extension, "MAX_NUMEL", 1 << 62)
         return fast.compiled_vector
-    return fast.vector
+    return lambda x, dim: None if (out := fast.vector(x, dim)) is None else out[0]
 
 
 @pytest.mark.parametrize("name, mode", VECTOR_MODES)
@@ -237,9 +237,9 @@ def test_vector_fast_path_matches_catalog(monkeypatch, name, mode):
     for dim in (-1, 0):
         x = torch.tensor(x_np, requires_grad=True)
         y = F.apply(name, x, dim=dim)
-        assert isinstance(y.grad_fn, type(None)) is False and "FusedVector" in type(y.grad_fn).__name__
+        assert y.grad_fn is not None and type(y.grad_fn).__name__ != "_VectorBackward"   # not the generic path
         y.backward(torch.tensor(g_np))
-        assert torch.equal(y.detach(), forward(x.detach(), dim % 2)[0])      # that path served
+        assert torch.equal(y.detach(), forward(x.detach(), dim % 2))      # that path served
         assert ulps32(y.detach().numpy(), act(x_np, axis=dim)).max() <= BOUND_ULP
         assert ulps32(x.grad.numpy(), act.vjp(x_np, g_np, axis=dim)).max() <= 4.0
 
@@ -446,8 +446,8 @@ def test_vector_fast_path_on_dominant_rows_and_infinities(monkeypatch, name, mod
         g_np = rng.normal(size=x_np.shape).astype(np.float32)
         x = torch.tensor(x_np, requires_grad=True)
         y = F.apply(name, x, dim=-1)
-        assert "FusedVector" in type(y.grad_fn).__name__
-        assert torch.equal(y.detach(), forward(x.detach(), 1)[0])
+        assert y.grad_fn is not None and type(y.grad_fn).__name__ != "_VectorBackward"
+        assert torch.equal(y.detach(), forward(x.detach(), 1))
         y.backward(torch.tensor(g_np))
         v = ulps32(y.detach().numpy(), act(x_np, axis=-1))
         assert v.max() <= BOUND_ULP, (width, np.unravel_index(v.argmax(), v.shape))
@@ -460,3 +460,18 @@ def test_vector_fast_path_on_dominant_rows_and_infinities(monkeypatch, name, mod
         np.testing.assert_array_equal(y, act(x_np, axis=-1).astype(np.float32))
     x_np = np.full((2, 3), -np.inf * sign, dtype=np.float32)
     assert forward(torch.tensor(x_np), 1) is None
+
+
+@pytest.mark.parametrize("name", [n for n in VECTOR_FAST if fast_paths.FAST[n].compiled_vector is not None])
+def test_compiled_row_kernels_refuse_a_double_backward_and_serve_inference_mode(monkeypatch, name):
+    """Once differentiable like the torch-op path: create_graph through the C++ node raises (rather than a
+    silently zero second derivative); without autograd (inference mode) the same values come out."""
+    forward = _use_vector(monkeypatch, "extension", name)
+    x = torch.randn(4, 6, requires_grad=True, generator=torch.Generator().manual_seed(2))
+    y = F.apply(name, x, dim=-1)
+    (g,) = torch.autograd.grad(y.square().sum(), x, create_graph=False)
+    assert torch.isfinite(g).all()
+    with pytest.raises(RuntimeError, match="once differentiable"):
+        torch.autograd.grad(F.apply(name, x, dim=-1).square().sum(), x, create_graph=True)
+    with torch.inference_mode():
+        assert torch.equal(forward(x.detach(), 1), y.detach())

@@ -31,7 +31,7 @@ float32 with ``2^-27 <= |x| < 2^7`` and on every 61st float32 of the whole line 
 float32 within 64 ULP of each kink and of the thresholds used here, double backward, learnable parameters,
 empty and 0-d inputs.  Softmax, softmin and log_softmax (``vector``/``vjp``) are computed in float64 from
 the float32 input and checked against the catalog at 2 ULP (values) and 4 ULP (VJPs); where the extension is
-built, its row kernels (``compiled_vector``/``compiled_vjp``) do the same in one pass per row.  Native op accuracy
+built, its row kernels (``compiled_vector``, with a C++ autograd node) do the same in one pass per row.  Native op accuracy
 can depend on the CPU's vector instruction set (SLEEF's AVX2 and AVX-512 code paths); the sweep is the tool to re-check on a new machine, and
 ``actlab.torch.functional.FAST_FLOAT32 = False`` switches these paths off.
 """
@@ -61,8 +61,7 @@ class Fast:
     accepts_learn: Callable | None = None   # (*learnable tensors) -> bool, checked per call (values change)
     compiled: bool = False              # torch.ops.actlab.<name> (actlab.torch.extension) computes f and f'
     ext_param: str | None = None        # the parameter that op takes as ``param`` (a number), if any
-    compiled_vector: Callable | None = None   # vector, through the extension's row kernels (like ``vector``)
-    compiled_vjp: Callable | None = None      # their vector-Jacobian product (like ``vjp``)
+    compiled_vector: Callable | None = None   # vector, extension row kernel: (x, dim) -> y with autograd, or None
 
 
 DTYPES = (torch.float32,)
@@ -349,24 +348,12 @@ def _log_softmax_vjp(p, g, dim):
     return out.float()
 
 
-# the compiled row kernels (actlab.torch.extension; csrc/actlab_ops.cpp): one pass per row in double, the
-# dominant entry written as above; rows with NaN, +inf or only -inf come back empty: declined like _no_nan
-def _softmax_compiled(x, dim, sign=1.0):
-    y, p = torch.ops.actlab.softmax_rows(x.movedim(dim, -1), sign)
-    return (y.movedim(-1, dim), p) if y.numel() else None
-
-
-def _softmax_vjp_compiled(p, g, dim, sign=1.0):
-    return torch.ops.actlab.softmax_vjp_rows(p, g.movedim(dim, -1), sign).movedim(-1, dim)
-
-
-def _log_softmax_compiled(x, dim):
-    y, p = torch.ops.actlab.log_softmax_rows(x.movedim(dim, -1))
-    return (y.movedim(-1, dim), p) if y.numel() else None
-
-
-def _log_softmax_vjp_compiled(p, g, dim):
-    return torch.ops.actlab.log_softmax_vjp_rows(p, g.movedim(dim, -1)).movedim(-1, dim)
+# the compiled row kernels (actlab.torch.extension; csrc/actlab_ops.cpp): one pass per row in double with a C++
+# autograd node (the dominant entry written as above); rows with NaN, +inf or only -inf give an empty result:
+# declined like _no_nan
+def _compiled_rows(op, x, *args):
+    y = op(x, *args)
+    return y if y.numel() else None
 
 
 # ---------------------------------------------------------------------------- activations without a torch op
@@ -471,12 +458,11 @@ FAST: dict[str, Fast] = {
     # softmax & co. in float64 (torch's float32 softmax is off by tens of ULP), backward from the saved float64
     # probabilities; rows with +-inf or NaN take the generic path and its conventions
     "softmax": Fast(vector=_softmax, vjp=_softmax_vjp,
-                    compiled_vector=_softmax_compiled, compiled_vjp=_softmax_vjp_compiled),
+                    compiled_vector=lambda x, dim: _compiled_rows(torch.ops.actlab.softmax, x, dim, 1.0)),
     "softmin": Fast(vector=lambda x, dim: _softmax(x, dim, -1.0), vjp=lambda y, g, dim: _softmax_vjp(y, g, dim, -1.0),
-                    compiled_vector=lambda x, dim: _softmax_compiled(x, dim, -1.0),
-                    compiled_vjp=lambda p, g, dim: _softmax_vjp_compiled(p, g, dim, -1.0)),
+                    compiled_vector=lambda x, dim: _compiled_rows(torch.ops.actlab.softmax, x, dim, -1.0)),
     "log_softmax": Fast(vector=_log_softmax, vjp=_log_softmax_vjp,
-                        compiled_vector=_log_softmax_compiled, compiled_vjp=_log_softmax_vjp_compiled),
+                        compiled_vector=lambda x, dim: _compiled_rows(torch.ops.actlab.log_softmax, x, dim)),
     "rrelu": Fast(native=lambda x, lower, upper: F.leaky_relu(x, (float(lower) + float(upper)) / 2.0),
                   sample=_rrelu_sample, accepts=lambda lower, upper: float(lower) > 0),
 }

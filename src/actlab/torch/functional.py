@@ -443,13 +443,13 @@ def apply_bound(impl: _Impl, x: torch.Tensor, learn=(), *, dim: int = -1, traini
             raise ValueError(f"{impl.spec.name}: dim {dim} is out of range for a {x.dim()}-D input")
         fast = impl.fast_for(x)
         if fast is not None and fast.vector is not None:
-            vector, vjp = fast.vector, fast.vjp
             if fast.compiled_vector is not None and USE_EXTENSION and _extension_ready(x):
-                vector, vjp = fast.compiled_vector, fast.compiled_vjp
-            out = vector(x, dim % x.dim(), **impl.static)
+                y = fast.compiled_vector(x, dim % x.dim(), **impl.static)
+                return y if y is not None else _Vector.apply(x, impl, dim % x.dim())
+            out = fast.vector(x, dim % x.dim(), **impl.static)
             if out is not None:
                 if torch.is_grad_enabled() and x.requires_grad:
-                    return _FusedVector.apply(x, vjp, dim % x.dim(), list(out))
+                    return _FusedVector.apply(x, fast.vjp, dim % x.dim(), list(out))
                 return out[0]
         return _Vector.apply(x, impl, dim % x.dim())
     if training and impl.spec.random:

@@ -371,11 +371,10 @@ at::Tensor fused(const char* name, const at::Tensor& x, double param) {
 ACTLAB_OPS(ACTLAB_DEFINE)
 
 // ---------------------------------------------------------------------------------- softmax & co. (rows)
-// Plain CPU ops (no autograd: actlab.torch's _FusedVector wraps them) over the rows of a contiguous float32
-// tensor (the activation's dim moved last), in double, one row per task of at::parallel_for:
-//   actlab::softmax_rows(x, sign) -> (y float32, p float64)      softmax(sign x); sign -1: softmin
-//   actlab::log_softmax_rows(x) -> (y float32, p float64)
-//   actlab::softmax_vjp_rows(p, g, sign) / log_softmax_vjp_rows(p, g) -> float32
+// Over the rows of a float32 tensor (the activation's dim moved last), in double, one row per task of
+// at::parallel_for, with a C++ autograd node that keeps the float64 probabilities for the backward:
+//   actlab::softmax(x, dim, sign) -> y        softmax(sign x); sign -1: softmin
+//   actlab::log_softmax(x, dim) -> y
 // With m the row's largest entry (first index k) and e_j = exp(x_j - m) from expneg4 (x_j - m exact in double;
 // e_k = 1), T = sum_{j != k} e_j is summed without e_k, so p_k = 1/(1 + T) and log p_k = -log1p(T) keep their
 // relative accuracy however dominant k is; log p_j = (x_j - m) - log1p(T).  The vector-Jacobian products
@@ -438,7 +437,7 @@ static inline bool row_max(const float* x, float s, int64_t n, float* m, int64_t
 
 std::tuple<at::Tensor, at::Tensor> rows_forward(const at::Tensor& input, double sign, bool log) {
   TORCH_CHECK(input.scalar_type() == at::kFloat && input.device().is_cpu() && input.dim() >= 1,
-              "actlab::softmax_rows: float32 CPU tensors of at least 1 dimension only");
+              "actlab::softmax: float32 CPU tensors of at least 1 dimension only");
   at::Tensor x = input.contiguous();
   const int64_t n = x.size(-1), rows = n ? x.numel() / n : 0;
   at::Tensor y = at::empty_like(x), p = at::empty(x.sizes(), x.options().dtype(at::kDouble));
@@ -510,7 +509,7 @@ static inline int64_t row_argmax(const double* p, int64_t n) {
 at::Tensor rows_vjp(const at::Tensor& probabilities, const at::Tensor& grad, double sign, bool log) {
   TORCH_CHECK(probabilities.scalar_type() == at::kDouble && grad.scalar_type() == at::kFloat &&
               probabilities.sizes() == grad.sizes() && probabilities.is_contiguous(),
-              "actlab::softmax_vjp_rows: float64 probabilities and a float32 gradient of the same shape");
+              "actlab::softmax backward: float64 probabilities and a float32 gradient of the same shape");
   at::Tensor g = grad.contiguous();
   const int64_t n = g.size(-1), rows = n ? g.numel() / n : 0;
   at::Tensor out = at::empty_like(g);
@@ -569,10 +568,59 @@ at::Tensor rows_vjp(const at::Tensor& probabilities, const at::Tensor& grad, dou
   return out;
 }
 
-std::tuple<at::Tensor, at::Tensor> softmax_rows(const at::Tensor& x, double sign) { return rows_forward(x, sign, false); }
-std::tuple<at::Tensor, at::Tensor> log_softmax_rows(const at::Tensor& x) { return rows_forward(x, 1.0, true); }
-at::Tensor softmax_vjp_rows(const at::Tensor& p, const at::Tensor& g, double sign) { return rows_vjp(p, g, sign, false); }
-at::Tensor log_softmax_vjp_rows(const at::Tensor& p, const at::Tensor& g) { return rows_vjp(p, g, 1.0, true); }
+// The activation's dim moved last (a copy back where it is not last)
+at::Tensor dim_last(const at::Tensor& t, int64_t dim) { return t.movedim(dim, -1); }
+at::Tensor dim_back(const at::Tensor& t, int64_t dim) {
+  return dim == t.dim() - 1 ? t : t.movedim(-1, dim).contiguous();
+}
+
+// Backward of the row ops: the vector-Jacobian product from the saved float64 probabilities.  Once
+// differentiable, like the torch-op path (_FusedVector): a double backward is refused, not silently zero.
+struct RowsBackward : public torch::autograd::Node {
+  torch::autograd::SavedVariable p;
+  int64_t dim = -1;
+  double sign = 1.0;
+  bool log = false;
+
+  torch::autograd::variable_list apply(torch::autograd::variable_list&& grads) override {
+    TORCH_CHECK(!at::GradMode::is_enabled(), "actlab::", log ? "log_softmax" : "softmax",
+                ": the compiled kernels are once differentiable; for a double backward set "
+                "actlab.torch.functional.USE_EXTENSION = False and use float64 (the generic path)");
+    const at::Tensor& g = grads[0];
+    if (!g.defined() || !should_compute_output(0)) return {at::Tensor()};
+    return {dim_back(rows_vjp(p.unpack(), dim_last(g, dim), sign, log), dim)};
+  }
+  std::string name() const override { return log ? "actlab::log_softmaxBackward" : "actlab::softmaxBackward"; }
+  void release_variables() override { p.reset_data(); }
+};
+
+// softmax(sign x) (sign -1: softmin) or log_softmax along dim; an empty tensor where a row is declined
+at::Tensor rows_op(const at::Tensor& x, int64_t dim, double sign, bool log, bool track) {
+  dim = c10::maybe_wrap_dim(dim, x.dim());
+  at::Tensor y, p;
+  {
+    at::AutoDispatchBelowADInplaceOrView guard;
+    std::tie(y, p) = rows_forward(dim_last(x, dim), sign, log);
+  }
+  if (y.numel() == 0) return y;
+  y = dim_back(y, dim);
+  if (track && at::GradMode::is_enabled() && x.requires_grad()) {
+    auto node = c10::make_intrusive<RowsBackward>();
+    node->set_next_edges(torch::autograd::collect_next_edges(x));
+    node->p = torch::autograd::SavedVariable(p, false);
+    node->dim = dim;
+    node->sign = sign;
+    node->log = log;
+    torch::autograd::set_history(y, node);
+  }
+  return y;
+}
+
+// Autograd: builds the node; CPU (reached without autograd, e.g. in inference mode): never does
+at::Tensor softmax_autograd(const at::Tensor& x, int64_t dim, double sign) { return rows_op(x, dim, sign, false, true); }
+at::Tensor log_softmax_autograd(const at::Tensor& x, int64_t dim) { return rows_op(x, dim, 1.0, true, true); }
+at::Tensor softmax_cpu(const at::Tensor& x, int64_t dim, double sign) { return rows_op(x, dim, sign, false, false); }
+at::Tensor log_softmax_cpu(const at::Tensor& x, int64_t dim) { return rows_op(x, dim, 1.0, true, false); }
 
 }  // namespace
 
@@ -581,10 +629,8 @@ TORCH_LIBRARY(actlab, m) {
   ACTLAB_OPS(ACTLAB_SCHEMA)
   m.def("derivative(Tensor x, str name, float param) -> Tensor");   // implemented in Python
   m.def("parallel() -> bool", parallel);
-  m.def("softmax_rows(Tensor x, float sign) -> (Tensor, Tensor)");
-  m.def("log_softmax_rows(Tensor x) -> (Tensor, Tensor)");
-  m.def("softmax_vjp_rows(Tensor p, Tensor g, float sign) -> Tensor");
-  m.def("log_softmax_vjp_rows(Tensor p, Tensor g) -> Tensor");
+  m.def("softmax(Tensor x, int dim, float sign) -> Tensor");
+  m.def("log_softmax(Tensor x, int dim) -> Tensor");
 }
 
 #define ACTLAB_CPU(name) m.impl(#name, name##_cpu);
@@ -592,10 +638,12 @@ TORCH_LIBRARY(actlab, m) {
 #define ACTLAB_META(name) m.impl(#name, name##_meta);
 TORCH_LIBRARY_IMPL(actlab, CPU, m) {
   ACTLAB_OPS(ACTLAB_CPU)
-  m.impl("softmax_rows", softmax_rows);
-  m.impl("log_softmax_rows", log_softmax_rows);
-  m.impl("softmax_vjp_rows", softmax_vjp_rows);
-  m.impl("log_softmax_vjp_rows", log_softmax_vjp_rows);
+  m.impl("softmax", softmax_cpu);
+  m.impl("log_softmax", log_softmax_cpu);
 }
-TORCH_LIBRARY_IMPL(actlab, Autograd, m) { ACTLAB_OPS(ACTLAB_AUTOGRAD) }
+TORCH_LIBRARY_IMPL(actlab, Autograd, m) {
+  ACTLAB_OPS(ACTLAB_AUTOGRAD)
+  m.impl("softmax", softmax_autograd);
+  m.impl("log_softmax", log_softmax_autograd);
+}
 TORCH_LIBRARY_IMPL(actlab, Meta, m) { ACTLAB_OPS(ACTLAB_META) }
