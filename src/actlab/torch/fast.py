@@ -19,10 +19,10 @@ for **float32 inputs on the CPU** (other dtypes and devices keep the generic pat
   underflows, small |x| where a difference cancels) are patched on just that subset (``_patch``), so
   the cost does not depend on them unless they occur.
 
-Where ``compiled`` marks a kernel of the compiled extension (:mod:`actlab.torch.extension`: sigmoid, tanh, gelu,
-silu with a fixed beta, hardswish, tanhshrink) and it is built, ``torch.ops.actlab.<name>`` serves instead: the same
-values within the same bound, in one pass and with a C++ autograd node (no Python per call beyond the
-module's).  The torch-op entries remain for machines without a compiler, for trainable parameters and
+Where ``compiled`` marks a kernel of the compiled extension (:mod:`actlab.torch.extension`: sigmoid, tanh,
+gelu, silu with a fixed beta, hardswish, tanhshrink, hard_sigmoid) and it is built, ``torch.ops.actlab.<name>``
+serves instead: the same values within the same bound, in one pass and with a C++ autograd node (no Python
+per call beyond the module's).  The torch-op entries remain for machines without a compiler, for trainable parameters and
 under ``torch.compile``.
 
 How each entry was checked: ``python tests/float32_sweep.py`` compares it with the catalog on **every**
@@ -31,9 +31,10 @@ float32 with ``2^-27 <= |x| < 2^7`` and on every 61st float32 of the whole line 
 float32 within 64 ULP of each kink and of the thresholds used here, double backward, learnable parameters,
 empty and 0-d inputs.  Softmax, softmin and log_softmax (``vector``/``vjp``) are computed in float64 from
 the float32 input and checked against the catalog at 2 ULP (values) and 4 ULP (VJPs); where the extension is
-built, its row kernels (``compiled_vector``, with a C++ autograd node) do the same in one pass per row.  Native op accuracy
-can depend on the CPU's vector instruction set (SLEEF's AVX2 and AVX-512 code paths); the sweep is the tool to re-check on a new machine, and
-``actlab.torch.functional.FAST_FLOAT32 = False`` switches these paths off.
+built, its row kernels (``compiled_vector``, with a C++ autograd node) do the same in one pass per row.
+Native op accuracy can depend on the CPU's vector instruction set (SLEEF's AVX2 and AVX-512 code paths); the
+sweep is the tool to re-check on a new machine, and ``actlab.torch.functional.FAST_FLOAT32 = False`` switches
+these paths off.
 """
 from __future__ import annotations
 
@@ -436,7 +437,7 @@ FAST: dict[str, Fast] = {
                  compiled=True, ext_param="beta"),
     "hardswish": Fast(fused=_hardswish, compiled=True),
     "softsign": Fast(fused=_softsign),
-    "hard_sigmoid": Fast(fused=_hard_sigmoid,
+    "hard_sigmoid": Fast(fused=_hard_sigmoid, compiled=True,
                          accepts=lambda slope, offset: slope == 1.0 / 6.0 and offset == 0.5),
     "hardshrink": Fast(native=lambda x, lambd: F.hardshrink(x, lambd), accepts=lambda lambd: _float32_exact(lambd)),
     "bent_identity": Fast(fused=_bent_identity),

@@ -4,7 +4,7 @@
 // dispatch, and an accurate derivative takes several ops (actlab/torch/fast.py); the Python-level floor is
 // ~1.35x the native module.  Here f and f' come from one pass over memory and the autograd node is C++:
 //   actlab::<name>(Tensor x, float param) -> Tensor      for name in sigmoid, tanh, gelu, silu, hardswish,
-//   tanhshrink
+//   tanhshrink, hard_sigmoid
 // (param: silu's beta; ignored by the others).  Values are computed in double from the float32 input and
 // rounded once (sigmoid and tanh take their exp in float, whose 1-ULP error then passes through double
 // arithmetic): within the catalog's 2-ULP bound, which tests/float32_sweep.py checks on every float32.
@@ -233,6 +233,17 @@ static inline void hardswish4(__m256d x, double, __m256d *y, __m256d *d, bool) {
 }
 
 
+/* ------------------------------------------------------------------------------------- hard_sigmoid
+ * PyTorch's form (slope 1/6, offset 1/2): f = min(max((x + 3)/6, 0), 1) with x + 3 exact in double and one
+ * rounding; f' = 1/6 for -3 < x < 3, else 0 (0 at both kinks: the catalog's convention). */
+static inline void hard_sigmoid4(__m256d x, double, __m256d *y, __m256d *d, bool) {
+    const __m256d three = _mm256_set1_pd(3.0), zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
+    __m256d u = _mm256_mul_pd(_mm256_add_pd(x, three), _mm256_set1_pd(1.0 / 6.0));
+    *y = _mm256_min_pd(_mm256_max_pd(u, zero), one);
+    __m256d inside = _mm256_cmp_pd(absd(x), three, _CMP_LT_OQ);
+    *d = _mm256_and_pd(inside, _mm256_set1_pd(1.0 / 6.0));
+}
+
 // The double kernels (x, param, &f, &f', grad) on 8 floats: two halves of 4 in double, rounded once; their
 // clamps turn a NaN into a bound, so NaN is put back here.
 using Kernel4 = void (*)(__m256d, double, __m256d*, __m256d*, bool);
@@ -256,12 +267,15 @@ static inline void tanhshrink8(const float *x, float *y, float *d, const double 
 static inline void hardswish8(const float *x, float *y, float *d, const double *p) {
     halves8<hardswish4>(x, y, d, p);
 }
+static inline void hard_sigmoid8(const float *x, float *y, float *d, const double *p) {
+    halves8<hard_sigmoid4>(x, y, d, p);
+}
 
 using Kernel8 = void (*)(const float*, float*, float*, const double*);
 
 // The compiled activations, once: every list below (kernels, autograd, schemas, registrations) expands it.
 // actlab/torch/fast.py marks the same names ``compiled=True``.
-#define ACTLAB_OPS(X) X(sigmoid) X(tanh) X(gelu) X(silu) X(hardswish) X(tanhshrink)
+#define ACTLAB_OPS(X) X(sigmoid) X(tanh) X(gelu) X(silu) X(hardswish) X(tanhshrink) X(hard_sigmoid)
 
 // Full vectors in place, spread over torch's intra-op threads by at::parallel_for (serial below torch's own
 // grain, like its elementwise ops; serial too where actlab/torch/extension.py built this file without OpenMP,
@@ -380,7 +394,9 @@ ACTLAB_OPS(ACTLAB_DEFINE)
 // relative accuracy however dominant k is; log p_j = (x_j - m) - log1p(T).  The vector-Jacobian products
 // write 1 - p_k as sum_{j != k} p_j.  A row holding NaN or +inf, or only -inf, has conventions the generic
 // path owns: the ops then return empty tensors and actlab.torch declines.
-static inline int64_t row_grain(int64_t n) { return std::max<int64_t>(1, at::internal::GRAIN_SIZE / std::max<int64_t>(n, 1)); }
+static inline int64_t row_grain(int64_t n) {
+  return std::max<int64_t>(1, at::internal::GRAIN_SIZE / std::max<int64_t>(n, 1));
+}
 
 // e_j = exp(-(m - s x_j)) into e[0..n); returns T = sum over j != k, summed without e_k (= 1) so that a tiny
 // T keeps its relative accuracy
@@ -617,7 +633,9 @@ at::Tensor rows_op(const at::Tensor& x, int64_t dim, double sign, bool log, bool
 }
 
 // Autograd: builds the node; CPU (reached without autograd, e.g. in inference mode): never does
-at::Tensor softmax_autograd(const at::Tensor& x, int64_t dim, double sign) { return rows_op(x, dim, sign, false, true); }
+at::Tensor softmax_autograd(const at::Tensor& x, int64_t dim, double sign) {
+  return rows_op(x, dim, sign, false, true);
+}
 at::Tensor log_softmax_autograd(const at::Tensor& x, int64_t dim) { return rows_op(x, dim, 1.0, true, true); }
 at::Tensor softmax_cpu(const at::Tensor& x, int64_t dim, double sign) { return rows_op(x, dim, sign, false, false); }
 at::Tensor log_softmax_cpu(const at::Tensor& x, int64_t dim) { return rows_op(x, dim, 1.0, true, false); }
