@@ -143,9 +143,10 @@ def bench_torch(args):
         except Exception as err:        # a native module that needs arguments, or changes the width (GLU)
             print(f"{name:<20}skipped: {type(err).__name__}")
             continue
-        if at.get(name).spec_instance.learnable:
+        if at.get(name).spec_instance.learnable and not list(mods["native"][1].parameters()):
             # the native module has no parameter (nn.SiLU is Swish at a fixed beta = 1): the like-for-like
-            # comparison freezes ours; the trainable one is reported beside it
+            # comparison freezes ours; the trainable one is reported beside it (nn.PReLU trains its weight as
+            # ours does: like for like as it is)
             mods["frozen"] = model(lambda: at.get(name).requires_grad_(False))
         for m in mods.values():
             for _ in range(5):

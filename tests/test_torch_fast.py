@@ -198,6 +198,12 @@ def test_rrelu_training_sample_is_seeded_and_within_bounds():
     y = F.apply("rrelu", xg, training=True, generator=torch.Generator().manual_seed(3))
     y.sum().backward()
     torch.testing.assert_close(xg.grad, slopes, rtol=1e-5, atol=1e-6)
+    # positives pass unchanged with f' = 1; at 0 the value is 0 and f' a sampled slope
+    xm = torch.tensor([2.0, 0.0, -1.0, float("inf"), float("-inf")], requires_grad=True)
+    ym = F.apply("rrelu", xm, training=True, generator=torch.Generator().manual_seed(4))
+    ym.sum().backward()
+    assert ym[0] == 2.0 and ym[1] == 0.0 and ym[3] == float("inf") and ym[4] == float("-inf")
+    assert xm.grad[0] == 1.0 and 1 / 8 - 1e-6 <= xm.grad[1] <= 1 / 3 + 1e-6
 
 
 def test_no_grad_inference_skips_the_derivative():

@@ -10,9 +10,9 @@ threads (``at::parallel_for``, with torch's own grain): the file is built with `
 against the very OpenMP runtime torch loaded (:func:`_torch_openmp`), never a second one.  Where that
 runtime is not found the kernels are serial and inputs above ``SERIAL_MAX_NUMEL`` elements take the
 torch-op fast path, which torch parallelises.
-Covered: the entries of :data:`actlab.torch.fast.FAST` marked ``compiled`` (sigmoid, tanh, gelu (exact),
-silu with a scalar, non-trainable beta, hardswish, tanhshrink and hard_sigmoid; a double backward calls back
-into the catalog's closed forms, ``actlab::derivative``), and row kernels for the entries with
+Covered: the entries of :data:`actlab.torch.fast.FAST` marked ``compiled`` (sigmoid, tanh, gelu (exact), silu
+with a scalar, non-trainable beta, hardswish, tanhshrink, hard_sigmoid and softsign; a double backward calls
+back into the catalog's closed forms, ``actlab::derivative``), and row kernels for the entries with
 ``compiled_vector`` (softmax, softmin, log_softmax; once differentiable, like their torch-op path).
 
 How: :func:`load` compiles the source once with ``torch.utils.cpp_extension`` (a C++ compiler and ninja;

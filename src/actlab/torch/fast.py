@@ -19,11 +19,11 @@ for **float32 inputs on the CPU** (other dtypes and devices keep the generic pat
   underflows, small |x| where a difference cancels) are patched on just that subset (``_patch``), so
   the cost does not depend on them unless they occur.
 
-Where ``compiled`` marks a kernel of the compiled extension (:mod:`actlab.torch.extension`: sigmoid, tanh,
-gelu, silu with a fixed beta, hardswish, tanhshrink, hard_sigmoid) and it is built, ``torch.ops.actlab.<name>``
-serves instead: the same values within the same bound, in one pass and with a C++ autograd node (no Python
-per call beyond the module's).  The torch-op entries remain for machines without a compiler, for trainable parameters and
-under ``torch.compile``.
+Where ``compiled`` marks a kernel of the compiled extension (:mod:`actlab.torch.extension`: sigmoid, tanh, gelu,
+silu with a fixed beta, hardswish, tanhshrink, hard_sigmoid, softsign) and it is built,
+``torch.ops.actlab.<name>`` serves instead: the same values within the same bound, in one pass and with a C++
+autograd node (no Python per call beyond the module's). The torch-op entries remain for machines without a
+compiler, for trainable parameters and under ``torch.compile``.
 
 How each entry was checked: ``python tests/float32_sweep.py`` compares it with the catalog on **every**
 float32 with ``2^-27 <= |x| < 2^7`` and on every 61st float32 of the whole line (subnormals, huge values,
@@ -42,6 +42,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -272,18 +273,43 @@ def _softsign(x, grad):
 
 
 # ---------------------------------------------------------------------------- prelu / rrelu (eval)
+def _channel_weight(w, x):
+    """``w`` as torch's prelu takes it (1-D: one value, or one per channel along dim 1), or ``None`` when it
+    broadcasts to ``x`` otherwise."""
+    if w.numel() == 1:
+        return w if w.dim() == 1 else w.reshape(1)
+    if x.dim() < 2 or w.dim() > x.dim() or w.numel() != x.shape[1]:
+        return None
+    shape = [1] * x.dim()
+    shape[1] = w.numel()
+    return w.reshape(-1) if list(w.shape) == shape[x.dim() - w.dim():] else None
+
+
 def _prelu(x, weight):
-    w = torch.as_tensor(weight, dtype=x.dtype, device=x.device)
-    if not bool(torch.isfinite(w).all()) or bool((w == 0).any()):
-        return None                                  # w = 0: f(-inf) is the limit 0, not 0 * -inf
+    w = weight if isinstance(weight, torch.Tensor) and weight.dtype == x.dtype else \
+        torch.as_tensor(weight, dtype=x.dtype, device=x.device)
+    # w = 0: f(-inf) is the limit 0, not 0 * -inf; +-inf and NaN have conventions of their own.  The weights are
+    # few and on the CPU: NumPy checks them for less than a torch reduction and its sync cost
+    a = w.detach().numpy()
+    if a.size == 1:
+        value = float(a.reshape(-1)[0])
+        if not (math.isfinite(value) and value != 0.0):
+            return None
+    elif not np.all(np.isfinite(a) & (a != 0)):
+        return None
+    # torch's prelu: x or w x (one rounding), f'(0) = w, df/dw = x [x <= 0]: the catalog's
+    channel = _channel_weight(w, x)
+    if channel is not None:
+        return F.prelu(x, channel)
     # one term is exactly 0, so the sum is one rounding; relu'(0) = 0 and clamp's gradient at 0 is 1: f'(0) = w
     return torch.relu(x) + w * torch.clamp(x, max=0.0)
 
 
 def _rrelu_sample(x, generator, lower, upper):
-    """Training-mode RReLU: slopes ~ U(lower, upper) per element (float32), ``relu(x) + a min(x, 0)``."""
-    slopes = torch.empty_like(x).uniform_(float(lower), float(upper), generator=generator)
-    return torch.relu(x) + slopes * torch.clamp(x, max=0.0)
+    """Training-mode RReLU: ``x`` for ``x > 0``, else ``a x`` with ``a ~ U(lower, upper)`` drawn per element
+    (float32) from ``generator``; ``f'`` is ``a`` there (at 0 too).  torch's own kernel in one op (the one
+    nn.RReLU uses), which takes the generator; it draws only for the elements ``<= 0``."""
+    return torch.ops.aten.rrelu_with_noise(x, torch.empty_like(x), float(lower), float(upper), True, generator)
 
 
 # ---------------------------------------------------------------------------- softmax family
@@ -436,7 +462,7 @@ FAST: dict[str, Fast] = {
     "silu": Fast(fused=_silu, accepts=lambda beta=None: beta is None or abs(float(beta)) < 1e100,
                  compiled=True, ext_param="beta"),
     "hardswish": Fast(fused=_hardswish, compiled=True),
-    "softsign": Fast(fused=_softsign),
+    "softsign": Fast(fused=_softsign, compiled=True),
     "hard_sigmoid": Fast(fused=_hard_sigmoid, compiled=True,
                          accepts=lambda slope, offset: slope == 1.0 / 6.0 and offset == 0.5),
     "hardshrink": Fast(native=lambda x, lambd: F.hardshrink(x, lambd), accepts=lambda lambd: _float32_exact(lambd)),

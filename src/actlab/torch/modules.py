@@ -70,7 +70,8 @@ class ActivationModule(nn.Module):
         for k in self.spec_instance.learnable:
             p = getattr(self, k)
             if self.num_parameters == 1:
-                out[k] = p.reshape(())
+                # shape (1,) broadcasts against any x with a dimension; a reshape would add an autograd node
+                out[k] = p if x.dim() else p.reshape(())
             else:
                 ch = 1 if x.dim() >= 2 else 0
                 if x.dim() == 0 or x.shape[ch] != self.num_parameters:
@@ -91,6 +92,10 @@ class ActivationModule(nn.Module):
                 out = _F.apply_compiled(impl, x, param.item())
                 if out is not None:
                     return out
+        if impl is not None and impl.learnable_elementwise and self.num_parameters == 1 and x.dim():
+            # one value per parameter, shape (1,), broadcasts as it is: no per-call reshaping or dicts
+            values = [self._parameters[k] for k in impl.learn_names]
+            return _F.apply_elementwise(impl, x if x.is_floating_point() else _F._as_float(x), values)
         spec = self.spec_instance
         learn = self._learn(x)
         if impl is None:                   # static parameters are fixed: bind once (not saved in state_dict)

@@ -4,7 +4,7 @@
 // dispatch, and an accurate derivative takes several ops (actlab/torch/fast.py); the Python-level floor is
 // ~1.35x the native module.  Here f and f' come from one pass over memory and the autograd node is C++:
 //   actlab::<name>(Tensor x, float param) -> Tensor      for name in sigmoid, tanh, gelu, silu, hardswish,
-//   tanhshrink, hard_sigmoid
+//   tanhshrink, hard_sigmoid, softsign
 // (param: silu's beta; ignored by the others).  Values are computed in double from the float32 input and
 // rounded once (sigmoid and tanh take their exp in float, whose 1-ULP error then passes through double
 // arithmetic): within the catalog's 2-ULP bound, which tests/float32_sweep.py checks on every float32.
@@ -244,6 +244,16 @@ static inline void hard_sigmoid4(__m256d x, double, __m256d *y, __m256d *d, bool
     *d = _mm256_and_pd(inside, _mm256_set1_pd(1.0 / 6.0));
 }
 
+/* ----------------------------------------------------------------------------------------- softsign
+ * f = x/(1 + |x|), f' = 1/(1 + |x|)^2 in double (x clamped to +-1e300: +-inf gives +-1 and f' = 0), one
+ * rounding each. */
+static inline void softsign4(__m256d x, double, __m256d *y, __m256d *d, bool) {
+    x = _mm256_max_pd(_mm256_min_pd(x, _mm256_set1_pd(1e300)), _mm256_set1_pd(-1e300));
+    __m256d r = _mm256_div_pd(_mm256_set1_pd(1.0), _mm256_add_pd(_mm256_set1_pd(1.0), absd(x)));
+    *y = _mm256_mul_pd(x, r);
+    *d = _mm256_mul_pd(r, r);
+}
+
 // The double kernels (x, param, &f, &f', grad) on 8 floats: two halves of 4 in double, rounded once; their
 // clamps turn a NaN into a bound, so NaN is put back here.
 using Kernel4 = void (*)(__m256d, double, __m256d*, __m256d*, bool);
@@ -270,12 +280,13 @@ static inline void hardswish8(const float *x, float *y, float *d, const double *
 static inline void hard_sigmoid8(const float *x, float *y, float *d, const double *p) {
     halves8<hard_sigmoid4>(x, y, d, p);
 }
+static inline void softsign8(const float *x, float *y, float *d, const double *p) { halves8<softsign4>(x, y, d, p); }
 
 using Kernel8 = void (*)(const float*, float*, float*, const double*);
 
 // The compiled activations, once: every list below (kernels, autograd, schemas, registrations) expands it.
 // actlab/torch/fast.py marks the same names ``compiled=True``.
-#define ACTLAB_OPS(X) X(sigmoid) X(tanh) X(gelu) X(silu) X(hardswish) X(tanhshrink) X(hard_sigmoid)
+#define ACTLAB_OPS(X) X(sigmoid) X(tanh) X(gelu) X(silu) X(hardswish) X(tanhshrink) X(hard_sigmoid) X(softsign)
 
 // Full vectors in place, spread over torch's intra-op threads by at::parallel_for (serial below torch's own
 // grain, like its elementwise ops; serial too where actlab/torch/extension.py built this file without OpenMP,
