@@ -378,9 +378,15 @@ def _log_softmax_vjp(p, g, dim):
 # the compiled row kernels (actlab.torch.extension; csrc/actlab_ops.cpp): one pass per row in double with a C++
 # autograd node (the dominant entry written as above); rows with NaN, +inf or only -inf give an empty result:
 # declined like _no_nan
-def _compiled_rows(op, x, *args):
+def _compiled_rows(name, x, *args):
+    op = _ROW_OPS.get(name)
+    if op is None:                     # the op's default overload, looked up once (a packet resolves per call)
+        op = _ROW_OPS[name] = getattr(torch.ops.actlab, name).default
     y = op(x, *args)
     return y if y.numel() else None
+
+
+_ROW_OPS: dict = {}
 
 
 # ---------------------------------------------------------------------------- activations without a torch op
@@ -485,11 +491,11 @@ FAST: dict[str, Fast] = {
     # softmax & co. in float64 (torch's float32 softmax is off by tens of ULP), backward from the saved float64
     # probabilities; rows with +-inf or NaN take the generic path and its conventions
     "softmax": Fast(vector=_softmax, vjp=_softmax_vjp,
-                    compiled_vector=lambda x, dim: _compiled_rows(torch.ops.actlab.softmax, x, dim, 1.0)),
+                    compiled_vector=lambda x, dim: _compiled_rows("softmax", x, dim, 1.0)),
     "softmin": Fast(vector=lambda x, dim: _softmax(x, dim, -1.0), vjp=lambda y, g, dim: _softmax_vjp(y, g, dim, -1.0),
-                    compiled_vector=lambda x, dim: _compiled_rows(torch.ops.actlab.softmax, x, dim, -1.0)),
+                    compiled_vector=lambda x, dim: _compiled_rows("softmax", x, dim, -1.0)),
     "log_softmax": Fast(vector=_log_softmax, vjp=_log_softmax_vjp,
-                        compiled_vector=lambda x, dim: _compiled_rows(torch.ops.actlab.log_softmax, x, dim)),
+                        compiled_vector=lambda x, dim: _compiled_rows("log_softmax", x, dim)),
     "rrelu": Fast(native=lambda x, lower, upper: F.leaky_relu(x, (float(lower) + float(upper)) / 2.0),
                   sample=_rrelu_sample, accepts=lambda lower, upper: float(lower) > 0),
 }

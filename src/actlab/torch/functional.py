@@ -106,6 +106,7 @@ class _Impl:
         # elementwise, deterministic, nothing learnable: apply_elementwise(impl, x) is the whole call
         self.plain = not self.is_vector and not act.spec.random and not learn_names
         self.learnable_elementwise = not self.is_vector and not act.spec.random and bool(learn_names)
+        self.plain_vector = self.is_vector and not act.spec.random and not learn_names
         # elementwise with one learnable parameter that a compiled op takes as a number (silu's beta): a frozen
         # scalar one goes straight to the op (apply_compiled)
         entry = FAST.get(act.spec.name)

@@ -92,6 +92,8 @@ class ActivationModule(nn.Module):
                 out = _F.apply_compiled(impl, x, param.item())
                 if out is not None:
                     return out
+        if impl is not None and impl.plain_vector:
+            return _F.apply_bound(impl, x if x.is_floating_point() else _F._as_float(x), dim=self.dim)
         if impl is not None and impl.learnable_elementwise and self.num_parameters == 1 and x.dim():
             # one value per parameter, shape (1,), broadcasts as it is: no per-call reshaping or dicts
             values = [self._parameters[k] for k in impl.learn_names]
