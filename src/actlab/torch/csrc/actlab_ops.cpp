@@ -400,42 +400,53 @@ ACTLAB_OPS(ACTLAB_DEFINE)
 // at::parallel_for, with a C++ autograd node that keeps the float64 probabilities for the backward:
 //   actlab::softmax(x, dim, sign) -> y        softmax(sign x); sign -1: softmin
 //   actlab::log_softmax(x, dim) -> y
-// With m the row's largest entry (first index k) and e_j = exp(x_j - m) from expneg4 (x_j - m exact in double;
-// e_k = 1), T = sum_{j != k} e_j is summed without e_k, so p_k = 1/(1 + T) and log p_k = -log1p(T) keep their
-// relative accuracy however dominant k is; log p_j = (x_j - m) - log1p(T).  The vector-Jacobian products
-// write 1 - p_k as sum_{j != k} p_j.  A row holding NaN or +inf, or only -inf, has conventions the generic
-// path owns: the ops then return empty tensors and actlab.torch declines.
+// With m the row's largest entry (at k) and e_j = exp(x_j - m) from expneg4 (x_j - m exact in double; e_k = 1),
+// T = sum_{j != k} e_j is summed without e_k, so p_k = 1/(1 + T) and log p_k = -log1p(T) keep their relative
+// accuracy however dominant k is; log p_j = (x_j - m) - log1p(T).  The vector-Jacobian products of a
+// confident row (p_k > 1 - 2^-20) write 1 - p_k as sum_{j != k} p_j.  A row holding NaN or +inf, or only
+// -inf, has conventions the generic path owns: the ops then return empty tensors and actlab.torch declines.
 static inline int64_t row_grain(int64_t n) {
   return std::max<int64_t>(1, at::internal::GRAIN_SIZE / std::max<int64_t>(n, 1));
 }
 
-// e_j = exp(-(m - s x_j)) into e[0..n); returns T = sum over j != k, summed without e_k (= 1) so that a tiny
-// T keeps its relative accuracy
-static inline double exp_row(const float* x, double s, double m, int64_t k, int64_t n, double* e) {
-  const __m256d vm = _mm256_set1_pd(m), vs = _mm256_set1_pd(s);
+static inline double hsum(__m256d v) {
+  double lanes[4];
+  _mm256_storeu_pd(lanes, v);
+  return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+}
+
+// e_j = exp(-(m - s x_j)) into e[0..n); returns T = the sum of the e_j but one of those equal to 1 (the max's,
+// a = 0): the others are summed apart from the ones, which come back as a count, so that a tiny T keeps its
+// relative accuracy (summing 1 + T and subtracting 1 would not).  An e_j that rounds to 1 from a tiny a > 0
+// counts as the 1 it is.
+static inline double exp_row(const float* x, double s, double m, int64_t n, double* e) {
+  const __m256d vm = _mm256_set1_pd(m), vs = _mm256_set1_pd(s), one = _mm256_set1_pd(1.0);
+  __m256d rest = _mm256_setzero_pd(), ones = _mm256_setzero_pd();
   int64_t j = 0;
-  for (; j + 4 <= n; j += 4)      /* m - s x >= 0, exact in double */
-    _mm256_storeu_pd(e + j, expneg4(_mm256_fnmadd_pd(vs, _mm256_cvtps_pd(_mm_loadu_ps(x + j)), vm)));
+  for (; j + 4 <= n; j += 4) {      /* m - s x >= 0, exact in double */
+    __m256d ev = expneg4(_mm256_fnmadd_pd(vs, _mm256_cvtps_pd(_mm_loadu_ps(x + j)), vm));
+    _mm256_storeu_pd(e + j, ev);
+    __m256d is_one = _mm256_cmp_pd(ev, one, _CMP_EQ_OQ);
+    rest = _mm256_add_pd(rest, _mm256_andnot_pd(is_one, ev));
+    ones = _mm256_add_pd(ones, _mm256_and_pd(is_one, one));
+  }
+  double tail_rest = 0.0, tail_ones = 0.0;
   if (j < n) {
     float bx[4] = {0, 0, 0, 0};
     double be[4];
     std::memcpy(bx, x + j, static_cast<size_t>(n - j) * sizeof(float));
     _mm256_storeu_pd(be, expneg4(_mm256_fnmadd_pd(vs, _mm256_cvtps_pd(_mm_loadu_ps(bx)), vm)));
-    std::memcpy(e + j, be, static_cast<size_t>(n - j) * sizeof(double));
+    for (int64_t i = j; i < n; i++) {
+      e[i] = be[i - j];
+      if (e[i] == 1.0) tail_ones += 1.0;
+      else tail_rest += e[i];
+    }
   }
-  e[k] = 0.0;
-  __m256d total = _mm256_setzero_pd();
-  for (j = 0; j + 4 <= n; j += 4) total = _mm256_add_pd(total, _mm256_loadu_pd(e + j));
-  double acc[4];
-  _mm256_storeu_pd(acc, total);
-  double sum = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-  for (; j < n; j++) sum += e[j];
-  e[k] = 1.0;
-  return sum;
+  return (hsum(rest) + tail_rest) + (hsum(ones) + tail_ones - 1.0);
 }
 
-// the row's max of s x and its first index; false for a row with NaN or +inf, or only -inf
-static inline bool row_max(const float* x, float s, int64_t n, float* m, int64_t* k) {
+// the row's max of s x; false for a row with NaN or +inf, or only -inf
+static inline bool row_max(const float* x, float s, int64_t n, float* m) {
   const __m256 vs = _mm256_set1_ps(s);
   __m256 best = _mm256_set1_ps(-std::numeric_limits<float>::infinity()), nan = _mm256_setzero_ps();
   int64_t j = 0;
@@ -454,12 +465,8 @@ static inline bool row_max(const float* x, float s, int64_t n, float* m, int64_t
     bad |= v != v;
     top = std::max(top, v);
   }
-  if (bad || !std::isfinite(top)) return false;
-  int64_t at = 0;
-  while (s * x[at] != top) at++;
   *m = top;
-  *k = at;
-  return true;
+  return !bad && std::isfinite(top);
 }
 
 std::tuple<at::Tensor, at::Tensor> rows_forward(const at::Tensor& input, double sign, bool log) {
@@ -479,9 +486,8 @@ std::tuple<at::Tensor, at::Tensor> rows_forward(const at::Tensor& input, double 
       float* yr = yp + r * n;
       double* pr = pp + r * n;
       float m;
-      int64_t k;
-      if (!row_max(xr, s, n, &m, &k)) { declined = true; return; }
-      double T = exp_row(xr, s, m, k, n, pr);
+      if (!row_max(xr, s, n, &m)) { declined = true; return; }
+      double T = exp_row(xr, s, m, n, pr);
       double inv = 1.0 / (1.0 + T);
       const __m256d vinv = _mm256_set1_pd(inv);
       int64_t j = 0;
@@ -512,26 +518,9 @@ std::tuple<at::Tensor, at::Tensor> rows_forward(const at::Tensor& input, double 
   return {y, p};
 }
 
-static inline double hsum(__m256d v) {
-  double lanes[4];
-  _mm256_storeu_pd(lanes, v);
-  return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-}
-
-// first index of the row's largest probability
-static inline int64_t row_argmax(const double* p, int64_t n) {
-  __m256d best = _mm256_set1_pd(-1.0);
-  int64_t j = 0;
-  for (; j + 4 <= n; j += 4) best = _mm256_max_pd(best, _mm256_loadu_pd(p + j));
-  double top = -1.0;
-  double lanes[4];
-  _mm256_storeu_pd(lanes, best);
-  for (double v : lanes) top = std::max(top, v);
-  for (; j < n; j++) top = std::max(top, p[j]);
-  int64_t k = 0;
-  while (p[k] != top) k++;
-  return k;
-}
+// Beyond this largest probability, 1 - p_k and g_k - sum g p cancel by more than float32 can absorb from double
+// (as actlab.torch.fast's _CONFIDENT)
+static const double CONFIDENT = 1.0 - 1.0 / (1 << 20);
 
 at::Tensor rows_vjp(const at::Tensor& probabilities, const at::Tensor& grad, double sign, bool log) {
   TORCH_CHECK(probabilities.scalar_type() == at::kDouble && grad.scalar_type() == at::kFloat &&
@@ -548,47 +537,52 @@ at::Tensor rows_vjp(const at::Tensor& probabilities, const at::Tensor& grad, dou
       const double* pr = pp + r * n;
       const float* gr = gp + r * n;
       float* outr = op + r * n;
-      const int64_t k = row_argmax(pr, n);
-      /* sums over j != k, lane k masked out (not subtracted afterwards: 1 - p_k must not cancel) */
-      __m256d sp = _mm256_setzero_pd(), sg = _mm256_setzero_pd(), sgp = _mm256_setzero_pd();
-      const __m256d vk = _mm256_set1_pd(static_cast<double>(k)), step = _mm256_set1_pd(4.0);
-      __m256d idx = _mm256_setr_pd(0.0, 1.0, 2.0, 3.0);
+      /* one pass: sum g p, sum g and the largest p */
+      __m256d vdot = _mm256_setzero_pd(), vtotal = _mm256_setzero_pd(), vmax = _mm256_set1_pd(-1.0);
       int64_t j = 0;
       for (; j + 4 <= n; j += 4) {
-        __m256d keep = _mm256_cmp_pd(idx, vk, _CMP_NEQ_OQ);
-        __m256d pv = _mm256_and_pd(_mm256_loadu_pd(pr + j), keep);
-        __m256d gv = _mm256_and_pd(_mm256_cvtps_pd(_mm_loadu_ps(gr + j)), keep);
-        sp = _mm256_add_pd(sp, pv);
-        sg = _mm256_add_pd(sg, gv);
-        sgp = _mm256_fmadd_pd(gv, pv, sgp);
-        idx = _mm256_add_pd(idx, step);
+        __m256d pv = _mm256_loadu_pd(pr + j), gv = _mm256_cvtps_pd(_mm_loadu_ps(gr + j));
+        vdot = _mm256_fmadd_pd(gv, pv, vdot);
+        vtotal = _mm256_add_pd(vtotal, gv);
+        vmax = _mm256_max_pd(vmax, pv);
       }
-      double others_p = hsum(sp), others_g = hsum(sg), others_gp = hsum(sgp);
+      double dot = hsum(vdot), total = hsum(vtotal), top = -1.0, lanes[4];
+      _mm256_storeu_pd(lanes, vmax);
+      for (double v : lanes) top = std::max(top, v);
       for (int64_t i = j; i < n; i++) {
-        if (i == k) continue;
-        others_p += pr[i];
-        others_g += gr[i];
-        others_gp += gr[i] * pr[i];
+        dot += gr[i] * pr[i];
+        total += gr[i];
+        top = std::max(top, pr[i]);
       }
-      const double gk = gr[k];
-      if (log) {      /* g - p sum g;  at k: (1 - p_k) sum g - sum_{j != k} g_j */
-        const double total = gk + others_g;
+      if (log) {      /* g - p sum g */
         const __m256d vt = _mm256_set1_pd(total);
         for (j = 0; j + 4 <= n; j += 4)
           _mm_storeu_ps(outr + j, _mm256_cvtpd_ps(_mm256_fnmadd_pd(_mm256_loadu_pd(pr + j), vt,
                                                                  _mm256_cvtps_pd(_mm_loadu_ps(gr + j)))));
         for (; j < n; j++) outr[j] = static_cast<float>(gr[j] - pr[j] * total);
-        outr[k] = static_cast<float>(others_p * total - others_g);
-      } else {        /* p (g - sum g p);  at k: p_k (g_k (1 - p_k) - sum_{j != k} g_j p_j) */
-        const double dot = gk * pr[k] + others_gp;
-        const __m256d vdot = _mm256_set1_pd(dot), vsign = _mm256_set1_pd(sign);
+      } else {        /* p (g - sum g p) */
+        const __m256d vdot2 = _mm256_set1_pd(dot), vsign = _mm256_set1_pd(sign);
         for (j = 0; j + 4 <= n; j += 4) {
-          __m256d diff = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(gr + j)), vdot);
+          __m256d diff = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(gr + j)), vdot2);
           __m256d v = _mm256_mul_pd(vsign, _mm256_mul_pd(_mm256_loadu_pd(pr + j), diff));
           _mm_storeu_ps(outr + j, _mm256_cvtpd_ps(v));
         }
         for (; j < n; j++) outr[j] = static_cast<float>(sign * pr[j] * (gr[j] - dot));
-        outr[k] = static_cast<float>(sign * pr[k] * (gk * others_p - others_gp));
+      }
+      /* a confident row: at its dominant entry k, 1 - p_k cancels; write it as the sum of the others */
+      if (top > CONFIDENT) {
+        int64_t k = 0;
+        while (pr[k] != top) k++;
+        double others_p = 0.0, others_g = 0.0, others_gp = 0.0;
+        for (int64_t i = 0; i < n; i++) {
+          if (i == k) continue;
+          others_p += pr[i];
+          others_g += gr[i];
+          others_gp += gr[i] * pr[i];
+        }
+        const double gk = gr[k];
+        outr[k] = static_cast<float>(log ? others_p * (gk + others_g) - others_g
+                                         : sign * pr[k] * (gk * others_p - others_gp));
       }
     }
   });
