@@ -217,7 +217,7 @@ def test_no_grad_inference_skips_the_derivative():
 VECTOR_FAST = [n for n in actlab.names() if fast_paths.FAST.get(n) is not None and fast_paths.FAST[n].vector]
 VECTOR_MODES = ([pytest.param(n, "torch ops", id=f"{n}-ops") for n in VECTOR_FAST]
                 + [pytest.param(n, "extension", id=f"{n}-ext") for n in VECTOR_FAST
-                   if fast_paths.FAST[n].compiled_vector is not None])
+                   if fast_paths.FAST[n].compiled_rows is not None])
 
 
 def _use_vector(monkeypatch, mode, name):
@@ -229,7 +229,8 @@ def _use_vector(monkeypatch, mode, name):
         if not extension.load():
             pytest.skip(f"compiled extension unavailable: {extension.status()}")
         monkeypatch.setattr(extension, "MAX_NUMEL", 1 << 62)
-        return fast.compiled_vector
+        op_name, args = fast.compiled_rows
+        return lambda x, dim: None if (y := F._extension_op(op_name, x)(x, dim, *args)).numel() == 0 else y
     return lambda x, dim: None if (out := fast.vector(x, dim)) is None else out[0]
 
 
@@ -468,7 +469,11 @@ def test_vector_fast_path_on_dominant_rows_and_infinities(monkeypatch, name, mod
     assert forward(torch.tensor(x_np), 1) is None
 
 
-@pytest.mark.parametrize("name", [n for n in VECTOR_FAST if fast_paths.FAST[n].compiled_vector is not None])
+def test_row_kernels_fix_the_same_confident_rows_as_the_torch_op_path():
+    assert _kernel_constants("ROWS")["CONFIDENT"] == fast_paths._CONFIDENT
+
+
+@pytest.mark.parametrize("name", [n for n in VECTOR_FAST if fast_paths.FAST[n].compiled_rows is not None])
 def test_compiled_row_kernels_refuse_a_double_backward_and_serve_inference_mode(monkeypatch, name):
     """Once differentiable like the torch-op path: create_graph through the C++ node raises (rather than a
     silently zero second derivative); without autograd (inference mode) the same values come out."""

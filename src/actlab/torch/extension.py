@@ -13,7 +13,7 @@ torch-op fast path, which torch parallelises.
 Covered: the entries of :data:`actlab.torch.fast.FAST` marked ``compiled`` (sigmoid, tanh, gelu (exact), silu
 with a scalar, non-trainable beta, hardswish, tanhshrink, hard_sigmoid and softsign; a double backward calls
 back into the catalog's closed forms, ``actlab::derivative``), and row kernels for the entries with
-``compiled_vector`` (softmax, softmin, log_softmax; once differentiable, like their torch-op path).
+``compiled_rows`` (softmax, softmin, log_softmax; once differentiable, like their torch-op path).
 
 How: :func:`load` compiles the source once with ``torch.utils.cpp_extension`` (a C++ compiler and ninja;
 about 20 s) into ``$ACTLAB_CACHE_DIR`` (default ``~/.cache/actlab``), keyed by the torch version, and loads

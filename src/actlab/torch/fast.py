@@ -31,7 +31,7 @@ float32 with ``2^-27 <= |x| < 2^7`` and on every 61st float32 of the whole line 
 float32 within 64 ULP of each kink and of the thresholds used here, double backward, learnable parameters,
 empty and 0-d inputs.  Softmax, softmin and log_softmax (``vector``/``vjp``) are computed in float64 from
 the float32 input and checked against the catalog at 2 ULP (values) and 4 ULP (VJPs); where the extension is
-built, its row kernels (``compiled_vector``, with a C++ autograd node) do the same in one pass per row.
+built, its row kernels (``compiled_rows``, with a C++ autograd node) do the same in one pass per row.
 Native op accuracy can depend on the CPU's vector instruction set (SLEEF's AVX2 and AVX-512 code paths); the
 sweep is the tool to re-check on a new machine, and ``actlab.torch.functional.FAST_FLOAT32 = False`` switches
 these paths off.
@@ -63,7 +63,9 @@ class Fast:
     accepts_learn: Callable | None = None   # (*learnable tensors) -> bool, checked per call (values change)
     compiled: bool = False              # torch.ops.actlab.<name> (actlab.torch.extension) computes f and f'
     ext_param: str | None = None        # the parameter that op takes as ``param`` (a number), if any
-    compiled_vector: Callable | None = None   # vector, extension row kernel: (x, dim) -> y with autograd, or None
+    # vector: the extension's row op, torch.ops.actlab.<name>(x, dim, *args), and its extra arguments; it has its
+    # own autograd node and returns an empty tensor for rows it declines
+    compiled_rows: tuple[str, tuple] | None = None
 
 
 DTYPES = (torch.float32,)
@@ -375,20 +377,6 @@ def _log_softmax_vjp(p, g, dim):
     return out.float()
 
 
-# the compiled row kernels (actlab.torch.extension; csrc/actlab_ops.cpp): one pass per row in double with a C++
-# autograd node (the dominant entry written as above); rows with NaN, +inf or only -inf give an empty result:
-# declined like _no_nan
-def _compiled_rows(name, x, *args):
-    op = _ROW_OPS.get(name)
-    if op is None:                     # the op's default overload, looked up once (a packet resolves per call)
-        op = _ROW_OPS[name] = getattr(torch.ops.actlab, name).default
-    y = op(x, *args)
-    return y if y.numel() else None
-
-
-_ROW_OPS: dict = {}
-
-
 # ---------------------------------------------------------------------------- activations without a torch op
 # float64 from float32 input, rounded once: x^2 is exact in float64 for a float32 x, and these formulas have
 # no cancellation left (the stable forms are the catalog's); +-inf are clamped to +-1e100 (x^2 stays finite,
@@ -491,11 +479,11 @@ FAST: dict[str, Fast] = {
     # softmax & co. in float64 (torch's float32 softmax is off by tens of ULP), backward from the saved float64
     # probabilities; rows with +-inf or NaN take the generic path and its conventions
     "softmax": Fast(vector=_softmax, vjp=_softmax_vjp,
-                    compiled_vector=lambda x, dim: _compiled_rows("softmax", x, dim, 1.0)),
+                    compiled_rows=("softmax", (1.0,))),
     "softmin": Fast(vector=lambda x, dim: _softmax(x, dim, -1.0), vjp=lambda y, g, dim: _softmax_vjp(y, g, dim, -1.0),
-                    compiled_vector=lambda x, dim: _compiled_rows("softmax", x, dim, -1.0)),
+                    compiled_rows=("softmax", (-1.0,))),
     "log_softmax": Fast(vector=_log_softmax, vjp=_log_softmax_vjp,
-                        compiled_vector=lambda x, dim: _compiled_rows("log_softmax", x, dim)),
+                        compiled_rows=("log_softmax", ())),
     "rrelu": Fast(native=lambda x, lower, upper: F.leaky_relu(x, (float(lower) + float(upper)) / 2.0),
                   sample=_rrelu_sample, accepts=lambda lower, upper: float(lower) > 0),
 }

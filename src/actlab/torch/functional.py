@@ -76,7 +76,7 @@ from ..core import registry
 from ..core.activation import Activation
 from ..core.numerics import as_input, finish, widen
 from . import extension
-from .fast import FAST, Fast, fast_for
+from .fast import Fast, fast_for
 from .formulas import Formula, formula_for
 
 WORK = torch.float64
@@ -107,12 +107,6 @@ class _Impl:
         self.plain = not self.is_vector and not act.spec.random and not learn_names
         self.learnable_elementwise = not self.is_vector and not act.spec.random and bool(learn_names)
         self.plain_vector = self.is_vector and not act.spec.random and not learn_names
-        # elementwise with one learnable parameter that a compiled op takes as a number (silu's beta): a frozen
-        # scalar one goes straight to the op (apply_compiled)
-        entry = FAST.get(act.spec.name)
-        self.compiled_param = (learn_names[0] if not self.is_vector and not act.spec.random and
-                               len(learn_names) == 1 and entry is not None and entry.compiled and
-                               entry.ext_param == learn_names[0] else None)
         self._fast: dict = {}
 
     # ---------------------------------------------------------------- helpers
@@ -445,9 +439,10 @@ def apply_bound(impl: _Impl, x: torch.Tensor, learn=(), *, dim: int = -1, traini
             raise ValueError(f"{impl.spec.name}: dim {dim} is out of range for a {x.dim()}-D input")
         fast = impl.fast_for(x)
         if fast is not None and fast.vector is not None:
-            if fast.compiled_vector is not None and USE_EXTENSION and _extension_ready(x):
-                y = fast.compiled_vector(x, dim % x.dim(), **impl.static)
-                return y if y is not None else _Vector.apply(x, impl, dim % x.dim())
+            op = _extension_op(fast.compiled_rows[0], x) if fast.compiled_rows and USE_EXTENSION else None
+            if op is not None:
+                y = op(x, dim % x.dim(), *fast.compiled_rows[1])
+                return y if y.numel() else _Vector.apply(x, impl, dim % x.dim())    # a row it declines
             out = fast.vector(x, dim % x.dim(), **impl.static)
             if out is not None:
                 if torch.is_grad_enabled() and x.requires_grad:
@@ -471,8 +466,8 @@ def apply_elementwise(impl: _Impl, x: torch.Tensor, learn=()) -> torch.Tensor:
     fast = impl.fast_for(x)
     if fast is not None:
         if fast.compiled and USE_EXTENSION:
-            op = _extension_op(impl.spec.name)      # loads the extension, which sets MAX_NUMEL
-            if op is not None and x.numel() <= extension.MAX_NUMEL:
+            op = _extension_op(impl.spec.name, x)
+            if op is not None:
                 param = _extension_param(impl, fast, learn)
                 if param is not None:
                     return op(x, param)
@@ -497,29 +492,16 @@ def apply_elementwise(impl: _Impl, x: torch.Tensor, learn=()) -> torch.Tensor:
     return _Elementwise.apply(x, impl, *learn)
 
 
-def apply_compiled(impl: _Impl, x: torch.Tensor, param: float) -> torch.Tensor | None:
-    """``impl`` on ``x`` through its compiled op with its parameter fixed at ``param`` (no df/dparam), or
-    ``None`` where the op does not serve (no fast path, extension not built, too large, under compile)."""
-    fast = impl.fast_for(x)
-    if fast is None or not fast.compiled or not USE_EXTENSION:
-        return None
-    op = _extension_op(impl.spec.name)
-    return None if op is None or x.numel() > extension.MAX_NUMEL else op(x, param)
-
-
 _EXTENSION_OPS: dict = {}
 
 
-def _extension_ready(x: torch.Tensor) -> bool:
-    """The extension's kernels may serve ``x``: built, not being traced by ``torch.compile``, and ``x`` within
-    the size it takes (any, where it is built parallel)."""
-    return not torch.compiler.is_compiling() and extension.load() and x.numel() <= extension.MAX_NUMEL
-
-
-def _extension_op(name: str):
-    """``torch.ops.actlab.<name>`` when the extension is built and we are not being traced by
-    ``torch.compile`` (which fuses the torch-op fast path itself), else ``None``."""
-    if torch.compiler.is_compiling() or not extension.load():
+def _extension_op(name: str, x: torch.Tensor | None = None):
+    """``torch.ops.actlab.<name>`` when the extension is built, we are not being traced by ``torch.compile``
+    (which fuses the torch-op fast path itself) and ``x`` is within the size it takes (any, where it is built
+    parallel), else ``None``."""
+    if torch.compiler.is_compiling() or not extension.load():     # load() sets MAX_NUMEL
+        return None
+    if x is not None and x.numel() > extension.MAX_NUMEL:
         return None
     op = _EXTENSION_OPS.get(name)
     if op is None:

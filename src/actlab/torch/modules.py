@@ -86,16 +86,11 @@ class ActivationModule(nn.Module):
         impl = self.__dict__.get("_bound")
         if impl is not None and impl.plain:          # no learnable, random or vector parts: least Python
             return _F.apply_elementwise(impl, x if x.is_floating_point() else _F._as_float(x))
-        if impl is not None and impl.compiled_param and self.num_parameters == 1 and x.is_floating_point():
-            param = self._parameters[impl.compiled_param]
-            if not param.requires_grad:                # frozen: no df/dparam, the compiled op takes a number
-                out = _F.apply_compiled(impl, x, param.item())
-                if out is not None:
-                    return out
         if impl is not None and impl.plain_vector:
             return _F.apply_bound(impl, x if x.is_floating_point() else _F._as_float(x), dim=self.dim)
         if impl is not None and impl.learnable_elementwise and self.num_parameters == 1 and x.dim():
-            # one value per parameter, shape (1,), broadcasts as it is: no per-call reshaping or dicts
+            # one value per parameter, shape (1,), broadcasts as it is: no per-call reshaping or dicts (a frozen
+            # one that a compiled op takes as a number, silu's beta, goes to that op: _extension_param)
             values = [self._parameters[k] for k in impl.learn_names]
             return _F.apply_elementwise(impl, x if x.is_floating_point() else _F._as_float(x), values)
         spec = self.spec_instance

@@ -519,8 +519,8 @@ std::tuple<at::Tensor, at::Tensor> rows_forward(const at::Tensor& input, double 
 }
 
 // Beyond this largest probability, 1 - p_k and g_k - sum g p cancel by more than float32 can absorb from double
-// (as actlab.torch.fast's _CONFIDENT)
-static const double CONFIDENT = 1.0 - 1.0 / (1 << 20);
+// (actlab.torch.fast's _CONFIDENT; a test keeps the two equal)
+static const double ROWS_CONFIDENT = 1.0 - 1.0 / (1 << 20);
 
 at::Tensor rows_vjp(const at::Tensor& probabilities, const at::Tensor& grad, double sign, bool log) {
   TORCH_CHECK(probabilities.scalar_type() == at::kDouble && grad.scalar_type() == at::kFloat &&
@@ -570,7 +570,7 @@ at::Tensor rows_vjp(const at::Tensor& probabilities, const at::Tensor& grad, dou
         for (; j < n; j++) outr[j] = static_cast<float>(sign * pr[j] * (gr[j] - dot));
       }
       /* a confident row: at its dominant entry k, 1 - p_k cancels; write it as the sum of the others */
-      if (top > CONFIDENT) {
+      if (top > ROWS_CONFIDENT) {
         int64_t k = 0;
         while (pr[k] != top) k++;
         double others_p = 0.0, others_g = 0.0, others_gp = 0.0;
